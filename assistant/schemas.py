@@ -226,3 +226,29 @@ class PMContext(_Model):
         if self.deadline_flexible is not None:
             parts.append("Deadline can move: " + ("yes" if self.deadline_flexible else "no"))
         return "\n".join(parts)
+
+
+GuardName = Literal["trust-phrase", "invented-claim", "estimate", "schema"]
+
+
+class GuardFinding(_Model):
+    """Something a guard found in a model's output, and what was done about it."""
+
+    guard: GuardName
+    text: str
+    detail: str
+    action: Literal["repaired", "reported"]
+    field: str | None = None
+
+
+class GuardReport(_Model):
+    """What every guard found in one output. An empty report means the output passed."""
+
+    findings: list[GuardFinding] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+    def count(self, guard: str) -> int:
+        return sum(1 for f in self.findings if f.guard == guard)

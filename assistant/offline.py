@@ -1,0 +1,185 @@
+"""The no-key engine: assembles every result from the deterministic passes, instantly.
+
+The offline rewrite repairs flagged phrases using each rule's fix, and adds a context block in which
+every fact the PM did not give is a visible `[needs: …]` slot. It never invents a fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .complexity import find_complexity
+from .context import check_context
+from .lint import find_ambiguities, find_trust_phrases
+from .questions import build_questions
+from .ruleset import trust_rules
+from .schemas import SEVERITY_RANK, Analysis, Change, Finding, PMContext, Rewrite
+from .textutil import Document
+
+SLOT_PROMPTS: dict[str, str] = {
+    "who": "who is asking for this, and who will use it?",
+    "problem": "what problem does this solve for them today?",
+    "why-now": "why does this matter now?",
+    "evidence": "what evidence do we have (requests, tickets, data)?",
+    "success": "how will we know it worked?",
+    "deadline": "is there a date, and can it move?",
+}
+INVITATION = "I don't know how complex this is. What am I missing, and is there a smaller version we could start with?"
+_SLOT = re.compile(r"\[needs: [^\]]+\]")
+
+
+def analyze(text: str, pm_context: PMContext | None = None) -> Analysis:
+    """Run every offline pass over a draft: trust phrases, vague terms, context gaps, complexity, questions."""
+    doc = Document(text)
+    findings = find_trust_phrases(doc)
+    ambiguities = find_ambiguities(doc)
+    context = check_context(doc, pm_context).elements
+    flags = find_complexity(doc)
+    return Analysis(
+        findings=findings,
+        ambiguities=ambiguities,
+        context=context,
+        complexity=flags,
+        questions=build_questions(flags, ambiguities, context),
+    )
+
+
+def slot(element: str) -> str:
+    return f"[needs: {SLOT_PROMPTS[element]}]"
+
+
+def find_slots(text: str) -> list[str]:
+    return _SLOT.findall(text)
+
+
+def rewrite(text: str, pm_context: PMContext | None = None, analysis: Analysis | None = None) -> Rewrite:
+    """Rewrite a draft with context: repair flagged phrasing, then add the context block and an invitation."""
+    analysis = analysis or analyze(text, pm_context)
+    doc = Document(text)
+    body, changes = _repair(doc, analysis.findings)
+    context_lines, context_changes = _context_block(analysis, pm_context)
+    changes += context_changes
+
+    parts = [body.strip()] if body.strip() else []
+    if context_lines:
+        parts.append("Context\n" + "\n".join(context_lines))
+    invited = any(e.element == "invitation" and e.present for e in check_context(body).elements)
+    if not invited:
+        parts.append(INVITATION)
+        changes.append(
+            Change(
+                description="Added an invitation for engineering's view.",
+                reason="Asking what you are missing turns a demand into a conversation about the work.",
+            )
+        )
+    final = "\n\n".join(parts)
+    return Rewrite(text=final, changes=changes, slots=find_slots(final))
+
+
+def repair_phrasing(text: str, min_severity: str = "warning") -> tuple[str, list[Change]]:
+    """Apply the rules' fixes to every trust finding at or above `min_severity` (used by the guards)."""
+    doc = Document(text)
+    return _repair(doc, find_trust_phrases(doc, min_severity))
+
+
+def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
+    rules = {r.id: r for r in trust_rules()}
+    sentence_fix: dict[tuple[int, int], Finding] = {}
+    for finding in findings:
+        if rules[finding.rule_id].fix.action == "replace-phrase":
+            continue
+        span = doc.sentence_at(finding.start)
+        current = sentence_fix.get(span)
+        if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current.severity]:
+            sentence_fix[span] = finding
+
+    edits: list[tuple[int, int, str]] = []
+    changes: list[Change] = []
+    used_sentences: set[str] = set()
+    for (start, end), finding in sorted(sentence_fix.items()):
+        fix = rules[finding.rule_id].fix
+        replacement = fix.with_ if fix.action == "replace-sentence" else ""
+        if replacement in used_sentences:
+            replacement = ""
+        used_sentences.add(replacement)
+        edits.append((start, end, replacement))
+        changes.append(
+            Change(
+                description=f"Rewrote \"{doc.text[start:end]}\""
+                + (f" as \"{replacement}\"" if replacement else " (removed)"),
+                reason=_first_sentence(finding.why),
+            )
+        )
+    covered = sorted(sentence_fix)
+    for finding in findings:
+        fix = rules[finding.rule_id].fix
+        if fix.action != "replace-phrase" or _inside(covered, finding.start):
+            continue
+        if any(s < finding.end and finding.start < e for s, e, _ in edits):
+            continue
+        replacement = _match_case(finding.text, fix.with_)
+        edits.append((finding.start, finding.end, replacement))
+        changes.append(
+            Change(
+                description=f"Replaced \"{finding.text}\" with \"{replacement}\"" if replacement
+                else f"Removed \"{finding.text}\"",
+                reason=_first_sentence(finding.why),
+            )
+        )
+
+    out = doc.text
+    for start, end, replacement in sorted(edits, reverse=True):
+        out = out[:start] + replacement + out[end:]
+    return _tidy(out), changes
+
+
+def _context_block(analysis: Analysis, pm_context: PMContext | None) -> tuple[list[str], list[Change]]:
+    lines: list[str] = []
+    missing: list[str] = []
+    for element in analysis.context:
+        if element.element == "invitation":
+            continue
+        if element.present and element.start is None:  # given by the PM in the context fields
+            lines.append(f"- {element.label}: {element.evidence}")
+        elif not element.present:
+            lines.append(f"- {element.label}: {slot(element.element)}")
+            missing.append(element.label.lower())
+    flexible = pm_context.deadline_flexible if pm_context else None
+    has_deadline = any(e.element == "deadline" and e.present for e in analysis.context)
+    if flexible is not None:
+        lines.append("- The date can move: " + ("yes" if flexible else "no"))
+    elif has_deadline:
+        lines.append("- The date can move: [needs: can the date move, and why that date?]")
+    changes = []
+    if missing:
+        changes.append(
+            Change(
+                description=f"Added [needs: …] slots for missing context: {', '.join(missing)}.",
+                reason="Engineers weigh a request by who needs it, the problem and why now; "
+                "the slots ask you for those facts instead of guessing them.",
+            )
+        )
+    return lines, changes
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    return any(s <= offset < e for s, e in spans)
+
+
+def _match_case(original: str, replacement: str) -> str:
+    if replacement and original[:1].isupper():
+        return replacement[0].upper() + replacement[1:]
+    return replacement
+
+
+def _first_sentence(text: str) -> str:
+    head = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0]
+    return head.rstrip(";")
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r" +([,.;:?!])", r"\1", text)
+    text = re.sub(r"([.?!])\s*,", r"\1", text)
+    text = re.sub(r"(^|[.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return "\n".join(line.rstrip() for line in text.splitlines())

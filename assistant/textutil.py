@@ -1,0 +1,137 @@
+"""Text helpers for the deterministic passes: normalisation, positions, sentences, skipped regions."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+# Same-length normalisation: ASCII lower-case and typographic quotes/dashes folded, so that every
+# offset in the normalised text is the offset in the original (patterns are written in lower case).
+_FOLD = {ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_FOLD.update({ord("’"): ord("'"), ord("‘"): ord("'"), ord("“"): ord('"'), ord("”"): ord('"')})
+_FOLD.update({ord("\u00a0"): ord(" "), ord("–"): ord("-"), ord("—"): ord("-")})
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`")
+_FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
+_BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
+_IGNORE = re.compile(r"<!--\s*assistant-ignore\b([^>]*?)-->", re.I)
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and fold typographic quotes, keeping every offset unchanged."""
+    return text.translate(_FOLD)
+
+
+def count_words(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
+class Directive:
+    """An inline `<!-- assistant-ignore [ids] -->`: silences the rules named (or all) on its line and the next."""
+
+    first_line: int
+    last_line: int
+    names: frozenset[str]
+
+    def silences(self, line: int, rule_id: str, category: str) -> bool:
+        if not self.first_line <= line <= self.last_line:
+            return False
+        return not self.names or rule_id in self.names or category in self.names
+
+
+@dataclass
+class Document:
+    """A text prepared once for every pass: folded copy, line index, sentences and skipped regions."""
+
+    text: str
+    folded: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text)
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a 0-based code-point offset."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    @cached_property
+    def skipped(self) -> list[tuple[int, int]]:
+        """Regions never flagged: quoted text, code spans and fences, > block quotes, ignore comments."""
+        regions: list[tuple[int, int]] = []
+        for pattern in (_FENCE, _BLOCKQUOTE, _QUOTED, _IGNORE):
+            regions.extend(m.span() for m in pattern.finditer(self.text))
+        return _merge(regions)
+
+    def is_skipped(self, start: int, end: int) -> bool:
+        regions = self.skipped
+        index = bisect.bisect_right(regions, (start, float("inf"))) - 1
+        for region_start, region_end in regions[max(index, 0) : index + 2]:
+            if region_start < end and start < region_end:
+                return True
+        return False
+
+    @cached_property
+    def directives(self) -> list[Directive]:
+        found = []
+        for match in _IGNORE.finditer(self.text):
+            line, _ = self.line_col(match.start())
+            names = frozenset(n for n in re.split(r"[\s,]+", match.group(1).strip()) if n)
+            found.append(Directive(line, line + 1, names))
+        return found
+
+    def is_silenced(self, line: int, rule_id: str, category: str) -> bool:
+        return any(d.silences(line, rule_id, category) for d in self.directives)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence spans (start, end) covering the text, trimmed of surrounding white space."""
+        spans = []
+        start = 0
+        for match in _SENTENCE_END.finditer(self.text):
+            spans.append((start, match.end()))
+            start = match.end()
+        spans.append((start, len(self.text)))
+        trimmed = []
+        for s, e in spans:
+            while s < e and self.text[s].isspace():
+                s += 1
+            while e > s and self.text[e - 1].isspace():
+                e -= 1
+            if s < e:
+                trimmed.append((s, e))
+        return trimmed
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        """The sentence span containing an offset (or the nearest one before it)."""
+        if not self.sentences:
+            return (0, len(self.text))
+        index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
+        return self.sentences[index]
+
+
+def _merge(regions: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
