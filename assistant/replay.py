@@ -9,7 +9,8 @@ the SDK sees a real timeout or connection error. Inject the client into a provid
 (`http_client=`). Used by tests and by the eval runner to replay recordings.
 
 The body builders produce real wire-format JSON for OpenAI chat completions and Anthropic messages.
-`scrub_headers` drops credentials (`Authorization`, `x-api-key`, ...) before anything is recorded.
+`recording_client(sink)` records real exchanges (credentials dropped: `Authorization`, `x-api-key`,
+key-like query parameters) as JSON-ready dicts; `router_from_exchanges(sink)` replays them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,22 @@ def scrub_headers(headers: Iterable[tuple[str, str]] | Mapping[str, str]) -> dic
     """Headers without credentials, names lower-cased: safe to record."""
     items = headers.items() if isinstance(headers, Mapping) else headers
     return {k.lower(): v for k, v in items if k.lower() not in SECRET_HEADERS}
+
+
+_SECRET_PARAMS = frozenset({"key", "api_key", "api-key", "apikey", "access_token", "token"})
+_ENCODING_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+def scrub_url(url: str) -> str:
+    """The URL without user info or key-like query parameters."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _SECRET_PARAMS
+    ]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), parts.fragment))
 
 
 def to_httpx_request(request: httpx2.Request) -> httpx.Request:
@@ -93,6 +110,77 @@ def client_for(router: respx.Router, **client_kwargs: Any) -> httpx2.Client:
     import httpx2
 
     return httpx2.Client(transport=mock_transport(router), **client_kwargs)
+
+
+# -- recording and replaying real exchanges ----------------------------------------------------
+
+
+def _body(content: bytes) -> Any:
+    text = content.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def exchange_record(request: httpx2.Request, response: httpx2.Response) -> dict[str, Any]:
+    """One request/response pair as a JSON-ready dict, without credentials."""
+    return {
+        "request": {
+            "method": request.method,
+            "url": scrub_url(str(request.url)),
+            "headers": scrub_headers(request.headers.items()),
+            "body": _body(request.content),
+        },
+        "response": {
+            "status": response.status_code,
+            "headers": {
+                k: v for k, v in scrub_headers(response.headers.items()).items() if k not in _ENCODING_HEADERS
+            },
+            "body": _body(response.content),
+        },
+    }
+
+
+def recording_client(
+    sink: list[dict[str, Any]], *, transport: httpx2.BaseTransport | None = None, **client_kwargs: Any
+) -> httpx2.Client:
+    """An `httpx2.Client` that sends through `transport` (a real one by default) and appends each
+    exchange to `sink` as `exchange_record` dicts, ready to be saved as a recording."""
+    import httpx2
+
+    inner = transport if transport is not None else httpx2.HTTPTransport()
+
+    class Recorder(httpx2.BaseTransport):
+        def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+            response = inner.handle_request(request)
+            response.read()
+            sink.append(exchange_record(request, response))
+            return response
+
+        def close(self) -> None:
+            inner.close()
+
+    return httpx2.Client(transport=Recorder(), **client_kwargs)
+
+
+def router_from_exchanges(exchanges: Iterable[Mapping[str, Any]]) -> respx.Router:
+    """A respx router answering each recorded method+URL with its recorded responses, in order."""
+    import httpx
+    import respx
+
+    grouped: dict[tuple[str, str], list[httpx.Response]] = {}
+    for exchange in exchanges:
+        req, resp = exchange["request"], exchange["response"]
+        body = resp.get("body")
+        kwargs: dict[str, Any] = {"json": body} if isinstance(body, (dict, list)) else {"text": body or ""}
+        headers = {k: v for k, v in resp.get("headers", {}).items() if k.lower() not in _ENCODING_HEADERS}
+        response = httpx.Response(resp["status"], headers=headers, **kwargs)
+        grouped.setdefault((req["method"].upper(), req["url"]), []).append(response)
+    router = respx.Router(assert_all_called=False)
+    for (method, url), responses in grouped.items():
+        router.route(method=method, url=url).mock(side_effect=responses)
+    return router
 
 
 # -- wire-format bodies ------------------------------------------------------------------------

@@ -625,3 +625,30 @@ def test_importing_the_layer_loads_no_sdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_record_then_replay_without_credentials(router: respx.Router, sleeps: list[float]) -> None:
+    from assistant.replay import mock_transport, recording_client, router_from_exchanges, scrub_url
+
+    kit = KITS[1]
+    router.post(kit.url).mock(return_value=httpx.Response(200, json=kit.success()))
+    recordings: list[dict[str, Any]] = []
+    live = AnthropicProvider(
+        api_key=ANTHROPIC_KEY,
+        http_client=recording_client(recordings, transport=mock_transport(router)),
+        sleep=sleeps.append,
+    )
+    first = live.complete(SYSTEM, USER, Rewrite)
+
+    saved = json.dumps(recordings)
+    assert len(recordings) == 1 and ANTHROPIC_KEY not in saved and "Bearer" not in saved
+    assert recordings[0]["request"]["body"]["tool_choice"]["name"] == "Rewrite"
+    assert recordings[0]["response"]["status"] == 200
+
+    replayed = AnthropicProvider(
+        api_key="sk-ant-replay-only",
+        http_client=client_for(router_from_exchanges(json.loads(saved))),
+        sleep=sleeps.append,
+    ).complete(SYSTEM, USER, Rewrite)
+    assert replayed.data == first.data == ANSWER
+    assert scrub_url("https://u:p@h.test/v1?key=abc&x=1") == "https://h.test/v1?x=1"
