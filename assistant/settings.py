@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from assistant.providers.errors import ConfigError, MissingKey
@@ -62,12 +62,10 @@ class Settings(BaseSettings):
         env_file=None,
     )
 
-    openai_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "openai_api_key")
-    )
-    anthropic_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "anthropic_api_key")
-    )
+    # Aliases are the exact environment variable names; `populate_by_name` keeps the field names
+    # usable as keyword arguments (Settings(openai_api_key=...)).
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
     compat_api_key: SecretStr | None = None
     provider: ProviderName | None = None
     model: str | None = None
@@ -76,9 +74,7 @@ class Settings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1, le=10)
     max_prompt_tokens: int = Field(default=12_000, ge=1)
     max_output_tokens: int = Field(default=2048, ge=1)
-    cache_enabled: bool = Field(
-        default=True, validation_alias=AliasChoices("ASSISTANT_CACHE", "cache_enabled")
-    )
+    cache_enabled: bool = Field(default=True, validation_alias="ASSISTANT_CACHE")
     cache_dir: Path = Field(default_factory=default_cache_dir)
     redact_compatible: bool = True
     compat_response_format: Literal["json_object", "json_schema"] = "json_object"

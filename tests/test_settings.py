@@ -149,3 +149,11 @@ def test_default_models_are_documented() -> None:
 
     for model in DEFAULT_MODELS.values():
         assert model in (module.__doc__ or "")
+
+
+def test_unprefixed_lookalikes_are_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CACHE_ENABLED", "false")
+    monkeypatch.setenv("MODEL", "not-for-us")
+    monkeypatch.setenv("TIMEOUT", "1")
+    s = Settings()
+    assert s.cache_enabled is True and s.model is None and s.timeout == 30.0
