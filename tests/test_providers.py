@@ -652,3 +652,25 @@ def test_record_then_replay_without_credentials(router: respx.Router, sleeps: li
     ).complete(SYSTEM, USER, Rewrite)
     assert replayed.data == first.data == ANSWER
     assert scrub_url("https://u:p@h.test/v1?key=abc&x=1") == "https://h.test/v1?x=1"
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (
+            BadRequest("This model's maximum context length is 8192 tokens", provider="openai", status=400),
+            "shorten",
+        ),
+        (
+            BadRequest("response_format json_schema not supported", provider="openai", status=400),
+            "ASSISTANT_MODEL",
+        ),
+        (ProviderError("payment required", provider="anthropic", status=402), "provider account"),
+        (ModelNotFound(provider="openai-compatible", model="llama3", status=404), "ASSISTANT_BASE_URL"),
+        (ProviderTimeout(provider="openai", timeout=30, attempts=3), "after 3 attempts"),
+    ],
+)
+def test_user_messages_are_one_line_with_advice(error: ProviderError, words: str) -> None:
+    message = error.user_message
+    assert words in message and "\n" not in message and message.endswith(".")
+    assert str(error) == message

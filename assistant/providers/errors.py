@@ -87,8 +87,11 @@ class ProviderError(Exception):
 
     def _message(self) -> str:
         status = f" (HTTP {self.status})" if self.status else ""
-        detail = f": {self.detail}" if self.detail else ""
-        return f"{label(self.provider)} request failed{status}{self._tries()}{detail}."
+        detail = f" ({self.detail})" if self.detail else ""
+        return (
+            f"{label(self.provider)} request failed{status}{self._tries()}{detail}: "
+            "check the provider account and settings, then try again."
+        )
 
     def _tries(self) -> str:
         return f" after {self.attempts} attempts" if self.attempts > 1 else ""
@@ -182,11 +185,16 @@ class ConnectionFailed(ProviderError):
 
 class BadRequest(ProviderError):
     def _message(self) -> str:
-        detail = f": {self.detail}" if self.detail else ""
-        return (
-            f"{label(self.provider)} rejected the request (HTTP {self.status or 400}){detail} "
-            "— check ASSISTANT_MODEL supports structured output."
+        detail = f" ({self.detail})" if self.detail else ""
+        too_long = self.status == 413 or any(
+            w in self.detail.lower() for w in ("context", "too long", "too many")
         )
+        advice = (
+            "shorten the draft or its context"
+            if too_long
+            else "check that ASSISTANT_MODEL supports structured (JSON schema) output"
+        )
+        return f"{label(self.provider)} rejected the request (HTTP {self.status or 400}){detail}: {advice}."
 
 
 class InvalidResponse(ProviderError):
