@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +59,7 @@ COMPLEXITY_CATEGORIES: tuple[str, ...] = (
 )
 
 Source = Literal["offline", "model"]
+T = TypeVar("T", bound=BaseModel)
 
 
 class _Model(BaseModel):
@@ -252,3 +253,46 @@ class GuardReport(_Model):
 
     def count(self, guard: str) -> int:
         return sum(1 for f in self.findings if f.guard == guard)
+
+
+class TokenUsage(_Model):
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    estimated: bool = False
+    note: str = ""
+
+
+class TaskResult(_Model, Generic[T]):
+    """One task's result with where it came from: engine, provider, model, prompt version, tokens, guards."""
+
+    task: str
+    engine: Literal["offline", "llm"]
+    provider: str
+    model: str | None = None
+    base_url_host: str | None = None
+    prompt_version: str | None = None
+    tokens: TokenUsage = Field(default_factory=TokenUsage)
+    cost_usd: float | None = None
+    cached: bool = False
+    attempts: int = 0
+    schema_repaired: bool = False
+    redacted: int = 0
+    redaction_summary: str | None = None
+    guards: GuardReport = Field(default_factory=GuardReport)
+    notice: str | None = None
+    result: T
+
+
+class AnalyzeReport(_Model):
+    """`analyze` with every task: the offline pass plus rewrite, questions and complexity results."""
+
+    version: int = 1
+    engine: Literal["offline", "llm"]
+    provider: str
+    model: str | None = None
+    notice: str | None = None
+    analysis: Analysis
+    rewrite: TaskResult[Rewrite]
+    questions: TaskResult[QuestionSet]
+    complexity: TaskResult[ComplexityReport]
+    wall_time_s: float = 0.0

@@ -1,0 +1,328 @@
+"""LLM prompt chains (langchain-core runnables): prompt file → provider → schema → guards → TaskResult.
+
+Each task returns the same result type as the offline engine, so every surface renders either.
+The offline findings go to the model as hints; the pasted draft is delimited and described as data.
+Before a cloud call the draft and context are redacted, and the answer is restored before the guards run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .guards import guard_text
+from .offline import analyze as offline_analyze
+from .offline import find_slots
+from .prompts import PromptSpec, delimit, load_prompt
+from .providers.errors import InvalidResponse
+from .schemas import (
+    COMPLEXITY_CATEGORIES,
+    Analysis,
+    Change,
+    ComplexityFlag,
+    ComplexityReport,
+    GuardFinding,
+    GuardReport,
+    PMContext,
+    Question,
+    QuestionCategory,
+    QuestionSet,
+    Rewrite,
+    TaskResult,
+    TokenUsage,
+)
+
+if TYPE_CHECKING:
+    from .providers.base import Provider, ProviderResponse
+    from .redact import Redaction
+
+ComplexityCategory = Literal[COMPLEXITY_CATEGORIES]  # type: ignore[valid-type]
+_CONTEXT_MARK = "\n<<<assistant-context>>>\n"
+
+
+# ---------------------------------------------------------------- what the model answers (wire models)
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChangeAnswer(_Wire):
+    description: str
+    reason: str
+
+
+class RewriteAnswer(_Wire):
+    text: str
+    changes: list[ChangeAnswer]
+
+
+class QuestionAnswer(_Wire):
+    category: QuestionCategory
+    text: str
+
+
+class QuestionsAnswer(_Wire):
+    questions: list[QuestionAnswer]
+
+
+class FlagAnswer(_Wire):
+    category: ComplexityCategory  # type: ignore[valid-type]
+    title: str
+    trigger: str
+    why: str
+    question: str
+    smaller_version: str
+
+
+class ComplexityAnswer(_Wire):
+    flags: list[FlagAnswer]
+
+
+# ---------------------------------------------------------------- task definitions
+@dataclass(frozen=True)
+class TaskSpec:
+    """One capability: a prompt file, the model's answer schema, and how to turn it into a guarded result."""
+
+    name: str
+    answer_model: type[BaseModel]
+    finish: Callable[[Any, str, list[str]], tuple[BaseModel, list[GuardFinding]]]
+
+
+def _finish_rewrite(answer: RewriteAnswer, draft: str, sources: list[str]) -> tuple[Rewrite, list[GuardFinding]]:
+    text, findings = guard_text(answer.text, sources, field="text")
+    changes = [Change(description=c.description, reason=c.reason) for c in answer.changes]
+    return Rewrite(text=text, changes=changes, slots=find_slots(text), source="model"), findings
+
+
+def _finish_questions(
+    answer: QuestionsAnswer, draft: str, sources: list[str]
+) -> tuple[QuestionSet, list[GuardFinding]]:
+    questions, findings = [], []
+    for index, q in enumerate(answer.questions):
+        text, found = guard_text(q.text, sources, field=f"questions[{index}]")
+        findings += found
+        questions.append(Question(category=q.category, text=text, source="model"))
+    return QuestionSet(questions=questions), findings
+
+
+def _finish_complexity(
+    answer: ComplexityAnswer, draft: str, sources: list[str]
+) -> tuple[ComplexityReport, list[GuardFinding]]:
+    flags, findings = [], []
+    lowered = draft.lower()
+    for index, flag in enumerate(answer.flags):
+        fields: dict[str, str] = {}
+        for name in ("title", "why", "question", "smaller_version"):
+            fields[name], found = guard_text(getattr(flag, name), sources, field=f"flags[{index}].{name}")
+            findings += found
+        start = lowered.find(flag.trigger.lower()) if flag.trigger.strip() else -1
+        if start < 0:
+            findings.append(
+                GuardFinding(
+                    guard="invented-claim",
+                    text=flag.trigger,
+                    detail="The flag's trigger is not in the draft; it is kept as a hypothesis without a span.",
+                    action="reported",
+                    field=f"flags[{index}].trigger",
+                )
+            )
+        flags.append(
+            ComplexityFlag(
+                category=flag.category,
+                trigger=flag.trigger,
+                start=start if start >= 0 else None,
+                end=start + len(flag.trigger) if start >= 0 else None,
+                source="model",
+                **fields,
+            )
+        )
+    return ComplexityReport(flags=flags), findings
+
+
+TASKS: dict[str, TaskSpec] = {
+    "rewrite": TaskSpec("rewrite", RewriteAnswer, _finish_rewrite),
+    "questions": TaskSpec("questions", QuestionsAnswer, _finish_questions),
+    "complexity": TaskSpec("complexity", ComplexityAnswer, _finish_complexity),
+}
+
+
+# ---------------------------------------------------------------- hints and inputs
+def hints_for(analysis: Analysis) -> str:
+    """The offline findings, short, as hints for the model."""
+    lines = []
+    if analysis.findings:
+        lines.append(
+            "- trust-damaging phrases: "
+            + "; ".join(f'"{f.text}" ({f.category})' for f in analysis.findings[:8])
+        )
+    missing = [e.element for e in analysis.context if not e.present]
+    if missing:
+        lines.append("- missing context (use [needs: …] slots, do not guess): " + ", ".join(missing))
+    if analysis.complexity:
+        lines.append(
+            "- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in analysis.complexity[:8])
+        )
+    if analysis.ambiguities:
+        lines.append("- vague terms: " + ", ".join(f'"{a.text}"' for a in analysis.ambiguities[:8]))
+    return "\n".join(lines) or "- nothing flagged"
+
+
+def should_redact(provider: Provider, redact_compatible: bool = True) -> bool:
+    """Always for the cloud providers (whatever their base URL); a setting for openai-compatible."""
+    return provider.name in ("openai", "anthropic") or redact_compatible
+
+
+def _redact(draft: str, context_text: str, confidential: tuple[str, ...]) -> tuple[str, str, Redaction]:
+    from .redact import redact
+
+    redaction = redact(draft + _CONTEXT_MARK + context_text, confidential)
+    redacted_draft, _, redacted_context = redaction.text.partition(_CONTEXT_MARK.strip("\n"))
+    return redacted_draft.rstrip("\n"), redacted_context.lstrip("\n"), redaction
+
+
+# ---------------------------------------------------------------- one validated model call
+@dataclass(frozen=True)
+class StructuredCall:
+    answer: Any
+    response: ProviderResponse
+    attempts: int
+    repaired: bool
+
+
+def structured_call(
+    provider: Provider,
+    prompt: PromptSpec,
+    system: str,
+    user: str,
+    answer_model: type[BaseModel],
+    task_name: str,
+) -> StructuredCall:
+    """Call the model for `answer_model`; validate with pydantic, with one repair attempt, then a clear error."""
+    response = provider.complete(system, user, answer_model, prompt_version=prompt.version)
+    attempts, repaired = response.attempts, False
+    try:
+        return StructuredCall(answer_model.model_validate(response.data), response, attempts, repaired)
+    except ValidationError as first_error:
+        retry_user = (
+            f"{user}\n\nYour previous answer did not match the JSON schema ({_short(first_error)}). "
+            "Reply again with only a JSON object that matches the schema."
+        )
+    response = provider.complete(system, retry_user, answer_model, prompt_version=prompt.version)
+    attempts += response.attempts
+    try:
+        return StructuredCall(answer_model.model_validate(response.data), response, attempts, True)
+    except ValidationError as second_error:
+        raise InvalidResponse(
+            f"the answer did not match the {task_name} schema, even after one repair attempt "
+            f"({_short(second_error)})",
+            provider=provider.name,
+            model=provider.model,
+            raw_text=response.raw_text,
+        ) from None
+
+
+# ---------------------------------------------------------------- the runnable
+class TaskRunner:
+    """Runs one task against a provider: render prompt, call, validate (one repair), restore, guard."""
+
+    def __init__(
+        self,
+        task: str,
+        provider: Provider,
+        *,
+        redact: bool | None = None,
+        confidential_terms: tuple[str, ...] = (),
+        prompt: PromptSpec | None = None,
+    ) -> None:
+        self.spec = TASKS[task]
+        self.provider = provider
+        self.prompt = prompt or load_prompt(task)
+        self.redact = should_redact(provider) if redact is None else redact
+        self.confidential_terms = confidential_terms
+
+    def messages(self, draft: str, context: PMContext | None, analysis: Analysis) -> tuple[str, str, Any]:
+        context_text = context.as_text() if context else ""
+        redaction = None
+        if self.redact:
+            draft, context_text, redaction = _redact(draft, context_text, self.confidential_terms)
+        system, user = self.prompt.render(
+            draft=delimit(draft, "draft"),
+            context=delimit(context_text, "context") or "(none given)",
+            hints=hints_for(analysis),
+        )
+        return system, user, redaction
+
+    def invoke(self, draft: str, context: PMContext | None = None, analysis: Analysis | None = None) -> TaskResult:
+        analysis = analysis or offline_analyze(draft, context)
+        system, user, redaction = self.messages(draft, context, analysis)
+        call = structured_call(self.provider, self.prompt, system, user, self.spec.answer_model, self.spec.name)
+        answer = redaction.restore_obj(call.answer) if redaction is not None else call.answer
+        sources = [draft, context.as_text() if context else "", hints_for(analysis)]
+        result, findings = self.spec.finish(answer, draft, sources)
+        return self._wrap(result, findings, call.response, call.attempts, call.repaired, redaction)
+
+    def _wrap(self, result, findings, response, attempts, repaired, redaction) -> TaskResult:
+        from .budget import estimate_cost
+
+        usage = TokenUsage(
+            prompt_tokens=response.usage.prompt_tokens,
+            completion_tokens=response.usage.completion_tokens,
+            estimated=False,
+            note="as reported by the provider",
+        )
+        cost = None
+        if usage.prompt_tokens is not None:
+            cost = estimate_cost(
+                provider=self.provider.name,
+                model=self.provider.model,
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens or 0,
+                base_url=self.provider.base_url,
+            ).usd
+        return TaskResult[type(result)](
+            task=self.spec.name,
+            engine="llm",
+            provider=self.provider.name,
+            model=self.provider.model,
+            base_url_host=self.provider.host,
+            prompt_version=self.prompt.version,
+            tokens=usage,
+            cost_usd=cost,
+            cached=response.cached,
+            attempts=attempts,
+            schema_repaired=repaired,
+            redacted=redaction.count if redaction is not None else 0,
+            redaction_summary=redaction.summary() if redaction is not None and redaction.count else None,
+            guards=GuardReport(findings=findings),
+            result=result,
+        )
+
+    def as_runnable(self) -> Any:
+        """The task as a langchain-core Runnable taking {"draft", "context", "analysis"}."""
+        from langchain_core.runnables import RunnableLambda
+
+        return RunnableLambda(
+            lambda inputs: self.invoke(inputs["draft"], inputs.get("context"), inputs.get("analysis")),
+            name=f"assistant-{self.spec.name}",
+        )
+
+
+def _short(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "answer"
+    return f"{where}: {first['msg']} ({error.error_count()} error(s))"
+
+
+def prompt_token_estimate(
+    task: str, provider: Provider, draft: str, context: PMContext | None = None, analysis: Analysis | None = None
+) -> int:
+    """Prompt tokens the task would send (counted before sending, with the schema)."""
+    from .budget import count_request_tokens
+
+    runner = TaskRunner(task, provider)
+    analysis = analysis or offline_analyze(draft, context)
+    system, user, _ = runner.messages(draft, context, analysis)
+    request = provider.build_request(system, user, runner.spec.answer_model)
+    return count_request_tokens(request, provider=provider.name).tokens
