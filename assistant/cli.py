@@ -35,6 +35,51 @@ def _add_context_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_provider_args(parser: argparse.ArgumentParser) -> None:
+    """--provider/--model/--base-url/--no-cache, the same as the ASSISTANT_* environment variables."""
+    group = parser.add_argument_group("model (optional: without a key the offline engine answers)")
+    group.add_argument(
+        "--provider",
+        choices=("offline", "openai", "anthropic", "openai-compatible"),
+        help="which engine answers (env ASSISTANT_PROVIDER; default: the first API key found, else offline)",
+    )
+    group.add_argument("--model", help="model name (env ASSISTANT_MODEL)")
+    group.add_argument("--base-url", help="API base URL, e.g. a local server's http://127.0.0.1:8080/v1")
+    group.add_argument("--no-cache", action="store_true", help="always call the model, never the local cache")
+    group.add_argument(
+        "--confidential",
+        action="append",
+        default=[],
+        metavar="TERM",
+        help="a customer name or codename to redact before any cloud call (repeatable)",
+    )
+
+
+def provider_from_args(args: argparse.Namespace):  # -> tuple[Provider | None, str]
+    """Build the provider the flags and environment select; offline needs no heavy import."""
+    import os
+
+    chosen = args.provider or os.environ.get("ASSISTANT_PROVIDER", "").strip().lower() or None
+    has_key = any(os.environ.get(k, "").strip() for k in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"))
+    if chosen == "offline" or (chosen is None and not has_key):
+        from .engine import OFFLINE_NOTICE
+
+        why = (
+            "--provider offline"
+            if chosen == "offline"
+            else "No provider chosen and no API key found (OPENAI_API_KEY, ANTHROPIC_API_KEY)"
+        )
+        return None, f"{why}: using the offline engine. {OFFLINE_NOTICE}"
+    from .engine import provider_from_settings
+    from .settings import Settings
+
+    overrides = {"provider": args.provider, "model": args.model, "base_url": args.base_url}
+    overrides = {k: v for k, v in overrides.items() if v}
+    if args.no_cache:
+        overrides["cache_enabled"] = False
+    return provider_from_settings(Settings(**overrides))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant",
@@ -66,22 +111,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_context)
 
     p = sub.add_parser("complexity", help="flag parts of the request that often hide complexity (no estimates)")
-    _add_input_args(p)
+    _add_input_args(p, ("text", "json", "markdown"))
+    _add_context_arg(p)
+    add_provider_args(p)
     p.set_defaults(handler=cmd_complexity)
 
     p = sub.add_parser("questions", help="curiosity questions for a design review")
-    _add_input_args(p)
+    _add_input_args(p, ("text", "json", "markdown"))
     _add_context_arg(p)
+    add_provider_args(p)
     p.set_defaults(handler=cmd_questions)
 
     p = sub.add_parser("rewrite", help="rewrite the draft with context; missing facts become [needs: …] slots")
     _add_input_args(p, ("text", "json", "markdown"))
     _add_context_arg(p)
+    add_provider_args(p)
     p.set_defaults(handler=cmd_rewrite)
 
     p = sub.add_parser("analyze", help="everything above in one readable report")
     _add_input_args(p, ("text", "json", "markdown"))
     _add_context_arg(p)
+    add_provider_args(p)
     p.set_defaults(handler=cmd_analyze)
     return parser
 
@@ -166,58 +216,113 @@ def cmd_context(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run(args: argparse.Namespace, task: str):  # -> TaskResult
+    from .engine import run_task
+
+    text = _read(args)
+    context = load_context(args.context_file)
+    provider, notice = provider_from_args(args)
+    _progress(provider, task)
+    return run_task(
+        task, text, context, provider=provider, notice=notice, confidential_terms=tuple(args.confidential)
+    )
+
+
+def _progress(provider, what: str) -> None:
+    if provider is not None and sys.stderr.isatty():
+        print(f"assistant: asking {provider.name} ({provider.model}) for {what}…", file=sys.stderr)
+
+
+def _header(result) -> str:
+    """Where a result came from: one line above every text report."""
+    if result.engine == "offline":
+        return f"[{result.notice}]"
+    parts = [f"{result.provider} {result.model}", f"prompt {result.prompt_version}"]
+    if result.tokens.prompt_tokens is not None:
+        parts.append(f"{result.tokens.prompt_tokens} prompt + {result.tokens.completion_tokens} completion tokens")
+    if result.cached:
+        parts.append("from cache")
+    if result.redaction_summary:
+        parts.append(result.redaction_summary)
+    return "[" + "; ".join(parts) + "]"
+
+
+def _guard_lines(result) -> list[str]:
+    if not result.guards.findings:
+        return [] if result.engine == "offline" else ["Guards: the output passed every check."]
+    lines = [f"Guards ({len(result.guards.findings)} finding(s)):"]
+    lines += [f"  - {f.guard}: \"{f.text}\" ({f.action}). {f.detail}" for f in result.guards.findings]
+    return lines
+
+
+def _emit(args: argparse.Namespace, result, text_body: str, markdown_body: str) -> None:
+    if args.format == "json":
+        _print_json(result)
+        return
+    body = markdown_body if args.format == "markdown" else text_body
+    print(_header(result))
+    print(body.rstrip())
+    guards = _guard_lines(result)
+    if guards:
+        print("\n" + "\n".join(guards))
+
+
 def cmd_complexity(args: argparse.Namespace) -> int:
-    from .complexity import complexity_report
     from .render import complexity_lines
 
-    report = complexity_report(_read(args))
-    if args.format == "json":
-        _print_json(report)
-    else:
-        print("Likely complexity (hypotheses for engineering to confirm; no estimates)")
-        print("\n".join(complexity_lines(report.flags)))
+    result = _run(args, "complexity")
+    body = "Likely complexity (hypotheses for engineering to confirm; no estimates)\n"
+    body += "\n".join(complexity_lines(result.result.flags))
+    _emit(args, result, body, body)
     return EXIT_OK
 
 
 def cmd_questions(args: argparse.Namespace) -> int:
-    from .offline import analyze
     from .render import question_lines
-    from .schemas import QuestionSet
 
-    analysis = analyze(_read(args), load_context(args.context_file))
-    if args.format == "json":
-        _print_json(QuestionSet(questions=analysis.questions))
-    else:
-        print("Questions for the design review\n" + "\n".join(question_lines(analysis.questions)))
+    result = _run(args, "questions")
+    body = "Questions for the design review\n" + "\n".join(question_lines(result.result.questions))
+    _emit(args, result, body, body)
     return EXIT_OK
 
 
 def cmd_rewrite(args: argparse.Namespace) -> int:
-    from .offline import rewrite
     from .render import rewrite_markdown, rewrite_text
 
-    result = rewrite(_read(args), load_context(args.context_file))
-    if args.format == "json":
-        _print_json(result)
-    elif args.format == "markdown":
-        print(rewrite_markdown(result), end="")
-    else:
-        print(rewrite_text(result))
+    result = _run(args, "rewrite")
+    _emit(args, result, rewrite_text(result.result), rewrite_markdown(result.result))
     return EXIT_OK
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .offline import analyze
-    from .render import analysis_markdown, analysis_text
+    from .engine import run_analyze
+    from .render import analysis_markdown, analysis_text, report_markdown, report_text
 
-    analysis = analyze(_read(args), load_context(args.context_file))
+    text = _read(args)
+    context = load_context(args.context_file)
+    provider, notice = provider_from_args(args)
+    if provider is None:
+        from .offline import analyze
+
+        analysis = analyze(text, context)
+        if args.format == "json":
+            report = run_analyze(text, context, notice=notice)
+            _print_json(report)
+        elif args.format == "markdown":
+            print(analysis_markdown(analysis), end="")
+        else:
+            print(f"[{notice}]")
+            print(analysis_text(analysis, _source(args)))
+        return EXIT_FINDINGS if analysis.has_errors else EXIT_OK
+    _progress(provider, "a rewrite, questions and complexity flags (in parallel)")
+    report = run_analyze(text, context, provider=provider, notice=notice, confidential_terms=tuple(args.confidential))
     if args.format == "json":
-        _print_json(analysis)
+        _print_json(report)
     elif args.format == "markdown":
-        print(analysis_markdown(analysis), end="")
+        print(report_markdown(report), end="")
     else:
-        print(analysis_text(analysis, _source(args)))
-    return EXIT_FINDINGS if analysis.has_errors else EXIT_OK
+        print(report_text(report, _source(args)))
+    return EXIT_FINDINGS if report.analysis.has_errors else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -235,8 +340,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("assistant: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # e.g. `assistant analyze x | head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:  # a provider or prompt failure: one clear line, never a traceback
+        from .prompts import PromptError
+        from .providers.errors import ProviderError
+
+        if isinstance(exc, ProviderError):
+            print(f"assistant: error: {exc.user_message}", file=sys.stderr)
+            return EXIT_USAGE
+        from pydantic import ValidationError
+
+        if isinstance(exc, ValidationError):
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            print(f"assistant: error: bad setting {where}: {first['msg']}", file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, PromptError):
+            print(f"assistant: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from .schemas import (
     AmbiguityFinding,
     Analysis,
+    AnalyzeReport,
     ComplexityFlag,
     ContextElement,
     Finding,
@@ -156,3 +157,48 @@ def rewrite_markdown(result: Rewrite) -> str:
 def _clip(text: str, width: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _provenance(report: AnalyzeReport) -> str:
+    results = (report.rewrite, report.questions, report.complexity)
+    prompt_tokens = sum(r.tokens.prompt_tokens or 0 for r in results)
+    completion_tokens = sum(r.tokens.completion_tokens or 0 for r in results)
+    line = f"{report.provider} {report.model}; {prompt_tokens} prompt + {completion_tokens} completion tokens"
+    redacted = max((r.redacted for r in results), default=0)
+    if redacted:
+        line += f"; {redacted} item(s) redacted before sending"
+    return line + f"; {report.wall_time_s:.2f} s"
+
+
+def _guard_summary(report: AnalyzeReport) -> list[str]:
+    lines = []
+    for result in (report.rewrite, report.questions, report.complexity):
+        for f in result.guards.findings:
+            lines.append(f"{result.task}: {f.guard} \"{f.text}\" ({f.action}). {f.detail}")
+    return lines
+
+
+def report_text(report: AnalyzeReport, source: str) -> str:
+    """The model-backed analyze report: offline findings, then the model's rewrite, questions and flags."""
+    out = [f"[{_provenance(report)}]", analysis_text(report.analysis, source), "", "Rewrite (model)"]
+    out += ["  " + line for line in rewrite_text(report.rewrite.result).splitlines()]
+    out += ["", "Questions (model)"] + question_lines(report.questions.result.questions)
+    out += ["", "Likely complexity (model; hypotheses, no estimates)"]
+    out += complexity_lines(report.complexity.result.flags)
+    guards = _guard_summary(report)
+    out += ["", f"Guards: {len(guards)} finding(s)" if guards else "Guards: every output passed."]
+    out += [f"  - {g}" for g in guards]
+    return "\n".join(out)
+
+
+def report_markdown(report: AnalyzeReport) -> str:
+    out = [f"_{_provenance(report)}_", "", analysis_markdown(report.analysis), rewrite_markdown(report.rewrite.result)]
+    out += ["## Questions (model)"]
+    for title, texts in grouped_questions(report.questions.result.questions):
+        out += ["", f"### {title}"] + [f"- {t}" for t in texts]
+    out += ["", "## Likely complexity (model)"]
+    for flag in report.complexity.result.flags:
+        out += [f"- **{flag.title}** (`{flag.category}`): {flag.why} Ask: {flag.question}"]
+    guards = _guard_summary(report)
+    out += ["", "## Guards", *([f"- {g}" for g in guards] or ["Every output passed."])]
+    return "\n".join(out) + "\n"
