@@ -1,0 +1,698 @@
+"""Streamlit front end: thin by design. Every result comes from the `assistant` package; this file
+collects inputs, calls it, and renders what comes back.
+
+Run: `streamlit run app.py`. Works with no key (offline engine); with a key in the environment or in
+`st.secrets`, the LLM chains improve the text and the guards keep it honest.
+
+Test seam: `st.session_state[HOOKS_KEY]` may hold a dict with `http_client` (a zero-argument factory
+returning an `httpx2.Client`, e.g. `lambda: assistant.replay.client_for(router)`) and `sleep` (used
+between retries). The browser cannot set it; tests set it through `AppTest.session_state`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from assistant.engine import OFFLINE_NOTICE, TASK_NAMES, provider_from_settings, run_analyze, run_task
+from assistant.offline import analyze
+from assistant.providers.errors import KEY_ENV_VARS, ProviderError
+from assistant.render import analysis_markdown, grouped_questions, rewrite_markdown
+from assistant.schemas import (
+    Analysis,
+    AnalyzeReport,
+    ComplexityFlag,
+    ComplexityReport,
+    GuardFinding,
+    PMContext,
+    Question,
+    QuestionSet,
+    TaskResult,
+)
+from assistant.settings import DEFAULT_MODELS, PROVIDER_NAMES, Settings
+
+HOOKS_KEY = "provider_hooks"
+PAGE_REWRITE = "Rewrite a draft"
+PAGE_REVIEW = "Prepare for a design review"
+PAGE_REHEARSE = "Rehearse a scope change"
+PAGES = (PAGE_REWRITE, PAGE_REVIEW, PAGE_REHEARSE)
+PROVIDER_LABELS = {
+    "offline": "Offline (no key needed)",
+    "openai": "OpenAI",
+    "anthropic": "Anthropic",
+    "openai-compatible": "OpenAI-compatible server",
+}
+EXAMPLE_DRAFT = "Can we just add CSV export by March 15? Should be simple."
+# (session key, PMContext field, label, placeholder)
+CONTEXT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("ctx_who", "who", "Who needs it", "e.g. the finance team at our three largest customers"),
+    ("ctx_problem", "problem", "Problem it solves", "e.g. they copy tables into spreadsheets by hand"),
+    ("ctx_why_now", "why_now", "Why now", "e.g. renewal talks start in April"),
+    ("ctx_evidence", "evidence", "Evidence", "e.g. 14 support tickets since January"),
+    ("ctx_success", "success", "What success looks like", "e.g. no more manual copying for month-end"),
+    ("ctx_deadline", "deadline", "Deadline", "e.g. March 15"),
+)
+FLEX_OPTIONS = ("Not said", "It can move", "It cannot move")
+# Widget values that must survive a visit to a page that does not render them.
+PERSISTENT_KEYS = ("draft", "ctx_flex", *(key for key, *_ in CONTEXT_FIELDS))
+SEVERITY_STYLE = {
+    "error": ("#ffd6d6", "🔴"),
+    "warning": ("#ffe9b3", "🟠"),
+    "suggestion": ("#e3ecff", "🔵"),
+}
+SLOT_RE = re.compile(r"\[needs: [^\]]+\]")
+
+
+# ---------------------------------------------------------------- HTML helpers (all user text escaped)
+def esc(text: str) -> str:
+    """HTML-escape user text for st.markdown(unsafe_allow_html=True): one line, no markdown or math."""
+    return html.escape(text, quote=True).replace("$", "&#36;").replace("\n", "<br>")
+
+
+def attr(text: str) -> str:
+    return html.escape(" ".join(text.split()), quote=True).replace("$", "&#36;")
+
+
+def box(inner: str) -> str:
+    return (
+        '<div style="white-space:pre-wrap;line-height:1.7;padding:0.6rem 0.8rem;border:1px solid #ddd;'
+        f'border-radius:0.5rem;background:#fff">{inner}</div>'
+    )
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    color: str
+    title: str
+    style: str = ""
+
+
+def highlight(text: str, marks: Iterable[Mark]) -> str:
+    """The text with each mark as <mark title=…>; overlapping marks keep the first (earliest) one."""
+    out, pos = [], 0
+    for m in sorted(marks, key=lambda m: (m.start, -m.end)):
+        if m.start < pos or m.end > len(text) or m.end <= m.start:
+            continue
+        out.append(esc(text[pos : m.start]))
+        out.append(
+            f'<mark title="{attr(m.title)}" style="background:{m.color};padding:0 2px;'
+            f'border-radius:3px;{m.style}">{esc(text[m.start : m.end])}</mark>'
+        )
+        pos = m.end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def finding_marks(analysis: Analysis, *, flags: Iterable[ComplexityFlag] = ()) -> list[Mark]:
+    marks = [
+        Mark(f.start, f.end, SEVERITY_STYLE[f.severity][0], f"{f.severity}: {f.message} Why: {f.why}")
+        for f in analysis.findings
+    ]
+    marks += [
+        Mark(a.start, a.end, "#f1f1f1", f"Vague: {a.question}", "border-bottom:2px dotted #888;")
+        for a in analysis.ambiguities
+    ]
+    marks += [
+        Mark(f.start, f.end, "#e4f5e4", f"Possible complexity ({f.title}): {f.question}")
+        for f in flags
+        if f.start is not None and f.end is not None
+    ]
+    return marks
+
+
+def mark_slots(text: str) -> str:
+    marks = [
+        Mark(
+            m.start(),
+            m.end(),
+            "#fff3a3",
+            "A fact only you can give: fill it in before sending.",
+            "font-weight:600;border:1px dashed #c9a400;",
+        )
+        for m in SLOT_RE.finditer(text)
+    ]
+    return highlight(text, marks)
+
+
+def word_diff(before: str, after: str) -> str:
+    """An inline word diff (difflib): removed words struck through in red, added words in green."""
+    a, b = re.findall(r"\s+|[^\s]+", before), re.findall(r"\s+|[^\s]+", after)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(esc("".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            out.append(f'<del style="background:#ffe0e0;color:#a00">{esc("".join(a[i1:i2]))}</del>')
+        if op in ("insert", "replace"):
+            added = esc("".join(b[j1:j2]))
+            out.append(f'<ins style="background:#dcf5dc;color:#060;text-decoration:none">{added}</ins>')
+    return "".join(out)
+
+
+def show_html(inner: str) -> None:
+    st.markdown(box(inner), unsafe_allow_html=True)
+
+
+# ---------------------------------------------------------------- settings, keys and estimates
+def secret(name: str) -> str | None:
+    try:
+        value = st.secrets.get(name)
+    except Exception:  # no secrets file: that is fine
+        return None
+    return (str(value).strip() or None) if value else None
+
+
+def key_source(provider: str) -> str | None:
+    env = KEY_ENV_VARS.get(provider)
+    if env is None:
+        return None
+    if os.environ.get(env, "").strip():
+        return "environment"
+    return "secrets" if secret(env) else None
+
+
+def build_settings(provider: str, model: str, base_url: str, cache: bool) -> Settings:
+    overrides: dict[str, Any] = {
+        "provider": provider,
+        "model": model or None,
+        "base_url": base_url or None,
+        "cache_enabled": cache,
+    }
+    for field, env in (
+        ("openai_api_key", "OPENAI_API_KEY"),
+        ("anthropic_api_key", "ANTHROPIC_API_KEY"),
+        ("compat_api_key", "ASSISTANT_COMPAT_API_KEY"),
+    ):
+        if not os.environ.get(env, "").strip() and (value := secret(env)):
+            overrides[field] = value
+    return Settings(**overrides)
+
+
+def default_provider() -> str:
+    env = Settings()
+    if env.provider:
+        return env.provider
+    for name in ("openai", "anthropic"):
+        if key_source(name):
+            return name
+    return "offline"
+
+
+def hooks() -> dict[str, Any]:
+    return st.session_state.get(HOOKS_KEY) or {}
+
+
+def make_provider(settings: Settings) -> tuple[Any, str]:
+    """The provider to send with (None for offline) and its notice; raises ProviderError on bad settings."""
+    factory: Callable[[], Any] | None = hooks().get("http_client")
+    return provider_from_settings(
+        settings, http_client=factory() if factory else None, sleep=hooks().get("sleep", time.sleep)
+    )
+
+
+def counting_provider(settings: Settings) -> Any:
+    """A provider used only to build requests for counting: nothing is sent, so no key is needed."""
+    from assistant.providers.anthropic_provider import AnthropicProvider
+    from assistant.providers.compatible import CompatibleProvider
+    from assistant.providers.openai_provider import OpenAIProvider
+
+    cls = {"openai": OpenAIProvider, "anthropic": AnthropicProvider}.get(
+        settings.provider or "", CompatibleProvider
+    )
+    return cls(
+        model=settings.model or DEFAULT_MODELS[cls.name],
+        base_url=settings.base_url,
+        max_output_tokens=settings.max_output_tokens,
+    )
+
+
+def estimate_text(settings: Settings, tasks: Iterable[str], draft: str, context: PMContext | None) -> str:
+    """Prompt tokens and cost for the calls a page would make, counted before anything is sent."""
+    from assistant.budget import estimate_cost
+    from assistant.chains import prompt_token_estimate
+
+    tasks = list(tasks)
+    provider = counting_provider(settings)
+    analysis = analyze(draft, context)
+    tokens = sum(prompt_token_estimate(t, provider, draft, context, analysis) for t in tasks)
+    low = estimate_cost(
+        provider=provider.name, model=provider.model, prompt_tokens=tokens, base_url=settings.base_url
+    )
+    high = estimate_cost(
+        provider=provider.name,
+        model=provider.model,
+        prompt_tokens=tokens,
+        completion_tokens=settings.max_output_tokens * len(tasks),
+        base_url=settings.base_url,
+    )
+    approx = "≈ " if provider.name != "openai" else "about "
+    text = f"{approx}{tokens:,} prompt tokens in {len(tasks)} call{'s' if len(tasks) != 1 else ''}"
+    if low.usd is None:
+        return f"{text}; cost unknown ({low.note})."
+    return f"{text}; about ${low.usd:.4f} for the input, at most ${high.usd or 0:.4f} with full answers."
+
+
+# ---------------------------------------------------------------- inputs
+def keep_widget_state() -> None:
+    """Widgets not rendered in a run lose their state; reassigning keeps the draft across pages."""
+    for key in PERSISTENT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def draft_and_context(label: str) -> tuple[str, PMContext | None]:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        draft = st.text_area(
+            label, key="draft", height=230, placeholder=f"Paste your message here, e.g. “{EXAMPLE_DRAFT}”"
+        )
+    with right, st.expander("Context (optional): facts only you know", expanded=True):
+        values: dict[str, Any] = {}
+        for key, field, name, placeholder in CONTEXT_FIELDS:
+            values[field] = st.text_input(name, key=key, placeholder=placeholder).strip() or None
+        flex = st.radio("Can the deadline move?", FLEX_OPTIONS, key="ctx_flex", horizontal=True)
+        values["deadline_flexible"] = None if flex == FLEX_OPTIONS[0] else flex == FLEX_OPTIONS[1]
+    context = PMContext(**values)
+    return draft, (context if context.as_text() else None)
+
+
+# ---------------------------------------------------------------- running
+@dataclass
+class Outcome:
+    inputs: tuple[str, str]
+    elapsed_s: float
+    report: Any = None
+    error: str | None = None
+
+
+def inputs_key(draft: str, context: PMContext | None) -> tuple[str, str]:
+    return draft, context.model_dump_json() if context else ""
+
+
+def execute(
+    page_key: str,
+    label: str,
+    work: Callable[[Any, str], Any],
+    draft: str,
+    context: PMContext | None,
+    settings: Settings,
+) -> None:
+    """Run `work(provider, notice)` with visible progress; store the result or ONE clear error message."""
+    started = time.perf_counter()
+    outcome = Outcome(inputs_key(draft, context), 0.0)
+    try:
+        provider, _ = make_provider(settings)
+        notice = (
+            f"{OFFLINE_NOTICE} (Chosen in the sidebar.)"
+            if provider is None
+            else f"Using {provider.name} with model {provider.model}."
+        )
+        if provider is None:
+            outcome.report = work(None, notice)
+        else:
+            with st.status(f"{label} with {provider.name} ({provider.model})…", expanded=False) as status:
+                outcome.report = work(provider, notice)
+                status.update(
+                    label=f"{label}: done in {time.perf_counter() - started:.1f} s", state="complete"
+                )
+    except ProviderError as error:
+        outcome.error = error.user_message
+    outcome.elapsed_s = time.perf_counter() - started
+    st.session_state[page_key] = outcome
+
+
+def run_controls(
+    page_key: str,
+    button: str,
+    settings: Settings,
+    live: bool,
+    draft: str,
+    context: PMContext | None,
+    work: Callable[[Any, str], Any],
+    tasks: Iterable[str],
+) -> None:
+    cols = st.columns([1, 3])
+    clicked = cols[0].button(button, type="primary", key=f"run_{page_key}", disabled=not draft.strip())
+    if settings.provider == "offline":
+        cols[1].caption(
+            "Offline engine: no key needed, nothing leaves this machine, results in milliseconds."
+        )
+    elif draft.strip():
+        try:
+            cols[1].caption("Before sending: " + estimate_text(settings, tasks, draft, context))
+        except ProviderError as error:
+            cols[1].caption(error.user_message)
+    previous: Outcome | None = st.session_state.get(page_key)
+    changed = previous is None or previous.inputs != inputs_key(draft, context)
+    if clicked or (live and settings.provider == "offline" and draft.strip() and changed):
+        execute(page_key, button, work, draft, context, settings)
+
+
+def current(page_key: str, draft: str, context: PMContext | None) -> Outcome | None:
+    outcome: Outcome | None = st.session_state.get(page_key)
+    if outcome is None:
+        return None
+    if outcome.error:
+        st.error(outcome.error, icon="⚠️")
+        st.caption(
+            "Your draft and context are kept: fix the setting or use the offline engine, then run again."
+        )
+        return None
+    if outcome.inputs != inputs_key(draft, context):
+        st.info("The draft or context changed since these results: run again to update them.")
+    return outcome
+
+
+# ---------------------------------------------------------------- result sections
+def show_provenance(results: Iterable[TaskResult], elapsed_s: float, notice: str | None) -> None:
+    results = list(results)
+    if notice:
+        st.caption(notice)
+    if all(r.engine == "offline" for r in results):
+        st.caption(f"Offline result in {elapsed_s * 1000:.0f} ms.")
+        return
+    parts = []
+    for r in results:
+        tokens = f"{r.tokens.prompt_tokens or '?'}+{r.tokens.completion_tokens or '?'} tokens"
+        cost = f", ${r.cost_usd:.4f}" if r.cost_usd is not None else ""
+        parts.append(f"{r.task}: {tokens}{cost}{', cached' if r.cached else ''}")
+    model = results[0].model if results else ""
+    st.caption(f"{results[0].provider} · {model} · {elapsed_s:.1f} s · " + " · ".join(parts))
+    redacted = [r.redaction_summary for r in results if r.redaction_summary]
+    if redacted:
+        st.caption("Redacted before sending (restored here): " + redacted[0])
+
+
+def show_guards(results: Iterable[TaskResult]) -> None:
+    findings: list[tuple[str, GuardFinding]] = [(r.task, g) for r in results for g in r.guards.findings]
+    if not findings:
+        st.success("Guards passed: no trust phrases, invented facts or estimates in the output.", icon="🛡️")
+        return
+    st.warning(
+        f"The guards found {len(findings)} issue{'s' if len(findings) != 1 else ''} in the output "
+        "(shown, not hidden):",
+        icon="🛡️",
+    )
+    for task, g in findings:
+        where = f" in {g.field}" if g.field else ""
+        st.markdown(
+            f"- **{g.guard}** ({g.action}, {task}{where}): “{esc(g.text)}”. {esc(g.detail)}",
+            unsafe_allow_html=True,
+        )
+
+
+def show_findings(draft: str, analysis: Analysis, flags: Iterable[ComplexityFlag] = ()) -> None:
+    show_html(highlight(draft, finding_marks(analysis, flags=flags)))
+    st.caption(
+        "Hover a highlight for the reason. Red: error · orange: warning · dotted: vague term"
+        + (" · green: possible complexity" if flags else "")
+        + "."
+    )
+    for f in analysis.findings:
+        icon = SEVERITY_STYLE[f.severity][1]
+        with st.expander(f"{icon} “{f.text}”: {f.severity}, {f.category} (line {f.line})"):
+            st.markdown(f"**{f.message}**")
+            st.markdown(f"Why: {f.why}")
+            st.markdown("Try instead:\n" + "\n".join(f"- “{r}”" for r in f.replacements))
+    if analysis.ambiguities:
+        with st.expander(f"Vague terms engineers will ask about ({len(analysis.ambiguities)})"):
+            for a in analysis.ambiguities:
+                st.markdown(f"- “{a.text}”: {a.question}")
+
+
+def show_missing_context(analysis: Analysis) -> None:
+    missing = [e for e in analysis.missing_context if e.element != "invitation"]
+    if not missing:
+        st.success("Your draft or context covers who, problem, why now, evidence, success and deadline.")
+        return
+    lines = "\n".join(f"- **{e.label}**: {e.question}" for e in missing)
+    st.info(f"**Missing context.** Fill these in the context fields and run again:\n\n{lines}", icon="📝")
+
+
+def show_questions(questions: list[Question]) -> None:
+    if not questions:
+        st.caption("No questions.")
+    for title, texts in grouped_questions(questions):
+        st.markdown(f"**{title}**\n" + "\n".join(f"- {esc(t)}" for t in texts), unsafe_allow_html=True)
+
+
+def show_flags(flags: list[ComplexityFlag]) -> None:
+    if not flags:
+        st.caption("No likely complexity found. Engineers may still see some: ask them.")
+    for flag in flags:
+        with st.container(border=True):
+            source = "model" if flag.source == "model" else "rules"
+            st.markdown(
+                f"**{flag.title}** · `{flag.category}` · triggered by “{esc(flag.trigger)}” ({source})",
+                unsafe_allow_html=True,
+            )
+            st.markdown(flag.why)
+            st.markdown(f"❓ **Ask engineering to confirm:** {flag.question}")
+            st.markdown(f"✂️ **A smaller first version:** {flag.smaller_version}")
+
+
+def full_analysis(report: AnalyzeReport) -> Analysis:
+    """The offline analysis with the (possibly model-made) questions and flags of this result."""
+    return report.analysis.model_copy(
+        update={"questions": report.questions.result.questions, "complexity": report.complexity.result.flags}
+    )
+
+
+def guards_markdown(results: Iterable[TaskResult]) -> str:
+    lines = [
+        f'- {g.guard} ({g.action}, {r.task}): "{g.text}". {g.detail}'
+        for r in results
+        for g in r.guards.findings
+    ]
+    return "## Guard findings\n" + ("\n".join(lines) if lines else "None: every guard passed.") + "\n"
+
+
+def report_markdown(draft: str, context: PMContext | None, report: AnalyzeReport) -> str:
+    results = [report.rewrite, report.questions, report.complexity]
+    head = [
+        "# PM feasibility assistant: result",
+        "",
+        f"_Engine: {report.engine} · provider: {report.provider}"
+        + (f" · model: {report.model}" if report.model else "")
+        + "_",
+        "",
+        "## Original draft",
+        "",
+        *("> " + line for line in draft.splitlines()),
+    ]
+    if context:
+        head += ["", "## Context given", "", context.as_text()]
+    body = rewrite_markdown(report.rewrite.result).replace("# Rewritten draft", "## Rewritten draft")
+    analysis = (
+        analysis_markdown(full_analysis(report))
+        .replace("\n#", "\n##")
+        .replace("# Draft analysis", "## Analysis")
+    )
+    return "\n".join(head) + "\n\n" + body + "\n" + analysis + "\n" + guards_markdown(results)
+
+
+# ---------------------------------------------------------------- pages
+def page_rewrite(settings: Settings, live: bool) -> None:
+    st.subheader("Rewrite a draft")
+    st.caption(
+        "Paste a request to engineering. See what may land badly, why, and a rewrite that asks instead "
+        "of tells, with [needs: …] slots for the facts only you have."
+    )
+    draft, context = draft_and_context("Your draft")
+
+    def work(provider: Any, notice: str) -> AnalyzeReport:
+        return run_analyze(draft, context, provider=provider, notice=notice)
+
+    run_controls("rewrite_result", "Check and rewrite", settings, live, draft, context, work, TASK_NAMES)
+    outcome = current("rewrite_result", draft, context)
+    if outcome is None:
+        return
+    report: AnalyzeReport = outcome.report
+    results = [report.rewrite, report.questions, report.complexity]
+    original = outcome.inputs[0]
+    show_provenance(results, outcome.elapsed_s, report.notice)
+
+    st.markdown("#### How it may land")
+    show_findings(original, report.analysis)
+
+    rewrite = report.rewrite.result
+    st.markdown("#### Rewrite")
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown("**Original**")
+        show_html(esc(original))
+    with right:
+        st.markdown("**Rewrite** (" + ("model" if rewrite.source == "model" else "offline templates") + ")")
+        show_html(mark_slots(rewrite.text))
+    if rewrite.slots:
+        st.warning(
+            f"Fill in {len(rewrite.slots)} [needs: …] slot{'s' if len(rewrite.slots) != 1 else ''} "
+            "before sending: they mark facts only you can give.",
+            icon="✍️",
+        )
+    st.markdown("**What changed** (removed in red, added in green)")
+    show_html(word_diff(original, rewrite.text))
+    with st.expander(f"Why each change ({len(rewrite.changes)})"):
+        for c in rewrite.changes:
+            st.markdown(f"- {esc(c.description)}: _{esc(c.reason)}_", unsafe_allow_html=True)
+    st.markdown("**Copy the rewrite** (copy button at the top right of the box)")
+    st.code(rewrite.text, language=None, wrap_lines=True)
+
+    show_missing_context(report.analysis)
+    show_guards(results)
+    with st.expander(f"Questions for the design review ({len(report.questions.result.questions)})"):
+        show_questions(report.questions.result.questions)
+    with st.expander(f"Likely complexity ({len(report.complexity.result.flags)})"):
+        show_flags(report.complexity.result.flags)
+    st.download_button(
+        "Download the whole result (Markdown)",
+        report_markdown(original, context, report),
+        file_name="pm-assistant-result.md",
+        mime="text/markdown",
+        key="download_rewrite",
+    )
+
+
+@dataclass
+class ReviewReport:
+    analysis: Analysis
+    questions: TaskResult[QuestionSet]
+    complexity: TaskResult[ComplexityReport]
+
+
+def page_review(settings: Settings, live: bool) -> None:
+    st.subheader("Prepare for a design review")
+    st.caption(
+        "Open, non-leading questions grouped by theme, and the parts that may hide complexity: "
+        "hypotheses for engineers to confirm, each with a smaller first version. No estimates."
+    )
+    draft, context = draft_and_context("The request or spec to review")
+    tasks = ("questions", "complexity")
+
+    def work(provider: Any, notice: str) -> ReviewReport:
+        with ThreadPoolExecutor(len(tasks)) as pool:
+            futures = [
+                pool.submit(run_task, t, draft, context, provider=provider, notice=notice) for t in tasks
+            ]
+            questions, complexity = (f.result() for f in futures)
+        return ReviewReport(analyze(draft, context), questions, complexity)
+
+    run_controls("review_result", "Prepare questions", settings, live, draft, context, work, tasks)
+    outcome = current("review_result", draft, context)
+    if outcome is None:
+        return
+    report: ReviewReport = outcome.report
+    results = [report.questions, report.complexity]
+    show_provenance(results, outcome.elapsed_s, report.questions.notice)
+    flags = report.complexity.result.flags
+    show_findings(outcome.inputs[0], report.analysis, flags=flags)
+
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown("#### Questions to ask")
+        show_questions(report.questions.result.questions)
+    with right:
+        st.markdown(f"#### Likely complexity ({len(flags)})")
+        st.caption("Hypotheses for engineering to confirm, never estimates.")
+        show_flags(flags)
+    show_missing_context(report.analysis)
+    show_guards(results)
+    md = analysis_markdown(
+        report.analysis.model_copy(
+            update={"questions": report.questions.result.questions, "complexity": flags}
+        )
+    )
+    st.download_button(
+        "Download questions and flags (Markdown)",
+        md + "\n" + guards_markdown(results),
+        file_name="design-review-prep.md",
+        mime="text/markdown",
+        key="download_review",
+    )
+
+
+def page_rehearse(settings: Settings, live: bool) -> None:
+    st.subheader("Rehearse a scope change")
+    st.info(
+        "The scope-change rehearsal is being built (assistant.rehearsal). Use the other two pages meanwhile."
+    )
+
+
+# ---------------------------------------------------------------- layout
+def sidebar() -> tuple[str, Settings, bool]:
+    with st.sidebar:
+        st.title("PM assistant")
+        page = st.radio("Page", PAGES, key="page")
+        st.divider()
+        st.subheader("Engine")
+        if "provider" not in st.session_state:
+            st.session_state["provider"] = default_provider()
+        provider = st.selectbox("Provider", PROVIDER_NAMES, key="provider", format_func=PROVIDER_LABELS.get)
+        env = Settings()
+        model, base_url = "", ""
+        if provider == "offline":
+            st.caption("Works with no key: deterministic rules on this machine, nothing is sent anywhere.")
+        else:
+            model = st.text_input(
+                "Model",
+                value=env.model or "",
+                key=f"model_{provider}",
+                placeholder=DEFAULT_MODELS[provider],
+                help="Empty: the default model.",
+            )
+            base_url = st.text_input(
+                "Base URL",
+                value=env.base_url or "",
+                key=f"base_url_{provider}",
+                placeholder="http://127.0.0.1:8000/v1"
+                if provider == "openai-compatible"
+                else "the provider's own",
+                help="Needed for an OpenAI-compatible server; optional for the others.",
+            )
+            source = key_source(provider)
+            env_var = KEY_ENV_VARS[provider]
+            if source:
+                st.success(f"Key found ({source}: {env_var}).", icon="🔑")
+            elif provider == "openai-compatible":
+                st.caption(f"No key ({env_var}): fine for a local server.")
+            else:
+                st.error(
+                    f"No key: set {env_var} in the environment or in st.secrets, or use the offline engine.",
+                    icon="🔑",
+                )
+        cache = st.toggle(
+            "Cache model answers",
+            value=env.cache_enabled,
+            key="cache",
+            help="Same request, same answer, no second charge.",
+            disabled=provider == "offline",
+        )
+        live = st.toggle(
+            "Update offline results as I type",
+            value=True,
+            key="live",
+            help="Offline only: re-checks when you leave the box or press Ctrl+Enter.",
+        )
+    return page, build_settings(provider, model, base_url, cache), live
+
+
+def main() -> None:
+    st.set_page_config(page_title="PM feasibility assistant", page_icon="🧭", layout="wide")
+    keep_widget_state()
+    page, settings, live = sidebar()
+    {PAGE_REWRITE: page_rewrite, PAGE_REVIEW: page_review, PAGE_REHEARSE: page_rehearse}[page](settings, live)
+
+
+main()
