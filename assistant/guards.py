@@ -52,6 +52,15 @@ _GENERIC_CAPITALS = frozenset(
 )
 
 
+# Words that often open a sentence before a capitalised name ("The Finance Team", "Hi Sam").
+_SENTENCE_OPENERS = frozenset(
+    """The A An This That These Those Our We I It Its Please Hi Hello Dear Thanks For In On At By If When What
+    How Why Who Where Which Is Are Can Could Would Should Will And But So Also Their Your My Here There Next
+    Then Once After Before Since While Because As Let Do Does Did Any Some Each Every All No Not With From
+    To Yes Only Both Given Per Team""".split()
+)
+
+
 def find_estimates(text: str) -> list[str]:
     """Every time or effort estimate in a text, as written."""
     return [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
@@ -97,7 +106,9 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
             continue
         token = match.group(0).rstrip(".")
         words = token.split()
-        if _SENTENCE_START.search(scrubbed[: match.start()]):
+        if _SENTENCE_START.search(scrubbed[: match.start()]) and (
+            len(words) == 1 or words[0] in _SENTENCE_OPENERS
+        ):
             words = words[1:]  # the first word of a sentence is capitalised anyway
             if not words:
                 continue
@@ -125,47 +136,44 @@ def guard_text(
     sources = list(sources)
     findings: list[GuardFinding] = []
 
-    phrase_hits = [f for f in find_trust_phrases(text) if f.severity != "suggestion"]
-    if phrase_hits:
-        if repair:
-            text, _ = repair_phrasing(text)
-        for hit in phrase_hits:
-            findings.append(
-                GuardFinding(
-                    guard="trust-phrase",
-                    text=hit.text,
-                    detail=f"{hit.rule_id}: {hit.message}",
-                    action="repaired" if repair else "reported",
-                    field=field,
-                )
-            )
-
+    original = text
+    phrase_hits = [f for f in find_trust_phrases(original) if f.severity != "suggestion"]
     source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
-    for estimate in find_estimates(text):
-        if estimate.lower() in source_estimates:
-            continue
-        if repair:
-            text = text.replace(estimate, "[needs: engineering's view of the effort]")
+    estimates = [e for e in dict.fromkeys(find_estimates(original)) if e.lower() not in source_estimates]
+    claims = find_invented_claims(original, sources)
+    action = "repaired" if repair else "reported"
+
+    for hit in phrase_hits:
+        findings.append(
+            GuardFinding(
+                guard="trust-phrase", text=hit.text, detail=f"{hit.rule_id}: {hit.message}", action=action, field=field
+            )
+        )
+    for estimate in estimates:
         findings.append(
             GuardFinding(
                 guard="estimate",
                 text=estimate,
                 detail="The output contains a time or effort estimate; only engineering can size the work.",
-                action="repaired" if repair else "reported",
+                action=action,
                 field=field,
             )
         )
-
-    for claim in find_invented_claims(text, sources):
-        if repair:
-            text = re.sub(rf"(?<![\w\[]){re.escape(claim)}(?!\w)", _slot_for(claim), text)
+    for claim in claims:
         findings.append(
             GuardFinding(
                 guard="invented-claim",
                 text=claim,
                 detail="Not in the draft or the context you gave: the assistant must not invent facts.",
-                action="repaired" if repair else "reported",
+                action=action,
                 field=field,
             )
         )
+    if repair:
+        if phrase_hits:
+            text, _ = repair_phrasing(text)
+        for estimate in estimates:
+            text = text.replace(estimate, "[needs: engineering's view of the effort]")
+        for claim in claims:
+            text = re.sub(rf"(?<![\w\[]){re.escape(claim)}(?!\w)", _slot_for(claim), text)
     return text, findings

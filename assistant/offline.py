@@ -167,7 +167,7 @@ def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
 
 
 def _match_case(original: str, replacement: str) -> str:
-    if replacement and original[:1].isupper():
+    if replacement and original[:1].isupper() and not original.isupper():
         return replacement[0].upper() + replacement[1:]
     return replacement
 
