@@ -12,14 +12,19 @@ if [ -x "$CHROMIUM" ]; then
     exit 0
 fi
 
+SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
-    echo "install_browser: $CHROMIUM is missing and this script must run as root (apt-get)." >&2
-    exit 1
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        SUDO="sudo -n"
+    else
+        echo "install_browser: $CHROMIUM is missing; run this script as root (it uses apt-get)." >&2
+        exit 1
+    fi
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-echo "install_browser: $CHROMIUM is missing: running apt-get update"
-apt-get update
-echo "install_browser: running apt-get install -y --no-install-recommends chromium fonts-liberation fonts-dejavu-core"
-apt-get install -y --no-install-recommends chromium fonts-liberation fonts-dejavu-core
+echo "install_browser: $CHROMIUM is missing: running ${SUDO:+$SUDO }apt-get update"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+echo "install_browser: running ${SUDO:+$SUDO }apt-get install -y --no-install-recommends chromium fonts-liberation fonts-dejavu-core"
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    chromium fonts-liberation fonts-dejavu-core
 echo "install_browser: installed $("$CHROMIUM" --version 2>/dev/null || echo "$CHROMIUM")"
