@@ -13,7 +13,7 @@ def find_complexity(text: str | Document) -> list[ComplexityFlag]:
     doc = text if isinstance(text, Document) else Document(text)
     flags: list[ComplexityFlag] = []
     for rule in complexity_rules():
-        hit = next(iter(rule.matcher.finditer(doc)), None)
+        hit = rule.matcher.first(doc)
         if hit is None:
             continue
         line, _ = doc.line_col(hit[0])

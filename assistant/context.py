@@ -26,7 +26,7 @@ def check_context(text: str | Document, pm_context: PMContext | None = None) -> 
         if given:
             elements.append(ContextElement(element=rule.element, label=rule.label, present=True, evidence=given))
             continue
-        hit = next(iter(rule.matcher.finditer(doc)), None)
+        hit = rule.matcher.first(doc)
         if hit is None:
             elements.append(
                 ContextElement(element=rule.element, label=rule.label, present=False, question=rule.question)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -27,14 +28,20 @@ class RuleError(ValueError):
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
+    """Compile with MULTILINE: `$` in a pattern means the end of a line (windows end at sentence ends)."""
     try:
-        return re.compile(pattern)
+        return re.compile(pattern, re.MULTILINE)
     except re.error as exc:
         raise RuleError(f"bad pattern {pattern!r}: {exc}") from exc
 
 
 class PatternSet:
-    """Compiled patterns plus the antipatterns and sentence exceptions that veto their matches."""
+    """Compiled patterns plus the antipatterns and sentence exceptions that veto their matches.
+
+    Speed: each pattern carries the literal strings one of which every match must contain (derived from
+    the regex itself). A pattern runs only if one of them occurs in the text, and then only on the
+    sentences around the occurrences; patterns are compiled on first use.
+    """
 
     def __init__(
         self,
@@ -43,43 +50,150 @@ class PatternSet:
         sentence_exceptions: list[str] | None = None,
         skip_quoted: bool = True,
     ) -> None:
-        self.patterns = [_compile(_end_on_word_boundary(p)) for p in patterns]
-        self.antipatterns = [_compile(_end_on_word_boundary(p)) for p in antipatterns or []]
-        self.sentence_exceptions = [_compile(p) for p in sentence_exceptions or []]
+        self.patterns = [_LazyPattern(p) for p in patterns]
+        self.antipatterns = [_LazyPattern(p) for p in antipatterns or []]
+        self.sentence_exceptions = [_LazyPattern(p, wrap=False) for p in sentence_exceptions or []]
         self.skip_quoted = skip_quoted
+
+    def compile_all(self) -> None:
+        """Compile every pattern now (tests use this to check that every rule compiles)."""
+        for lazy in (*self.patterns, *self.antipatterns, *self.sentence_exceptions):
+            _ = lazy.regex
 
     def finditer(self, doc: Document) -> Iterator[tuple[int, int]]:
         """Yield (start, end) of each accepted match, in text order, without duplicates."""
         seen: set[tuple[int, int]] = set()
         hits: list[tuple[int, int]] = []
-        folded = doc.folded
-        for pattern in self.patterns:
-            for match in pattern.finditer(folded):
-                start, end = match.span()
-                if start == end or (start, end) in seen:
-                    continue
-                if not _on_word_boundaries(folded, start, end):
-                    continue
-                if self.skip_quoted and doc.is_skipped(start, end):
-                    continue
-                if self._vetoed(doc, start, end):
-                    continue
-                seen.add((start, end))
-                hits.append((start, end))
+        for lazy in self.patterns:
+            for span in lazy.spans(doc):
+                if span not in seen and self._accepts(doc, *span):
+                    seen.add(span)
+                    hits.append(span)
         hits.sort()
         return iter(_drop_nested(hits))
+
+    def first(self, doc: Document) -> tuple[int, int] | None:
+        """The earliest accepted match (the longest among those starting there), scanning no further."""
+        best: tuple[int, int] | None = None
+        for lazy in self.patterns:
+            for start, end in lazy.spans(doc):
+                if best is not None and start > best[0]:
+                    break
+                if self._accepts(doc, start, end):
+                    if best is None or start < best[0] or end > best[1]:
+                        best = (start, end)
+                    break
+        return best
+
+    def _accepts(self, doc: Document, start: int, end: int) -> bool:
+        if start == end or not _on_word_boundaries(doc.folded, start, end):
+            return False
+        if self.skip_quoted and doc.is_skipped(start, end):
+            return False
+        return not self._vetoed(doc, start, end)
 
     def _vetoed(self, doc: Document, start: int, end: int) -> bool:
         if not self.antipatterns and not self.sentence_exceptions:
             return False
         s_start, s_end = doc.sentence_at(start)
         s_end = max(s_end, end)
-        sentence = doc.folded[s_start:s_end]
+        folded = doc.folded
         for anti in self.antipatterns:
-            for m in anti.finditer(sentence):
-                if m.start() + s_start < end and start < m.end() + s_start:
+            for m in anti.regex.finditer(folded, s_start, s_end):
+                if m.start() < end and start < m.end():
                     return True
-        return any(exc.search(sentence) for exc in self.sentence_exceptions)
+        return any(exc.regex.search(folded, s_start, s_end) for exc in self.sentence_exceptions)
+
+
+class _LazyPattern:
+    """One pattern: its source, the literals every match contains, and the regex compiled on first use."""
+
+    __slots__ = ("_regex", "literals", "source", "wrap")
+
+    def __init__(self, source: str, wrap: bool = True) -> None:
+        self.source = source
+        self.wrap = wrap
+        self._regex: re.Pattern[str] | None = None
+        self.literals = required_literals(source)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = _compile(_end_on_word_boundary(self.source) if self.wrap else self.source)
+        return self._regex
+
+    def spans(self, doc: Document) -> Iterator[tuple[int, int]]:
+        """Match spans in the document, searching only the sentences around the required literals."""
+        folded = doc.folded
+        if self.literals is None:
+            windows: list[tuple[int, int]] = [(0, len(folded))]
+        else:
+            windows = doc.windows_around(self.literals)
+            if not windows:
+                return
+        regex = self.regex
+        for w_start, w_end in windows:
+            for match in regex.finditer(folded, w_start, w_end):
+                yield match.span()
+
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings of which every match of `pattern` contains at least one, or None when none can be derived.
+
+    Walks the parsed regex: a sequence contributes its longest literal run or the literals of a mandatory
+    group or alternation; the candidate whose shortest string is longest wins.
+    """
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    found = _required(parsed)
+    if found is None or min(len(s) for s in found) < _MIN_LITERAL:
+        return None
+    return tuple(sorted(set(found)))
+
+
+_MIN_LITERAL = 3
+
+
+def _required(items) -> list[str] | None:  # noqa: ANN001 - sre_parse.SubPattern
+    from re import _constants as c
+
+    candidates: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(["".join(run)])
+            run.clear()
+
+    for op, av in items:
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is c.SUBPATTERN:
+            sub = _required(av[-1])
+            if sub:
+                candidates.append(sub)
+        elif op is c.BRANCH:
+            alternatives: list[str] = []
+            for branch in av[1]:
+                sub = _required(branch)
+                if not sub:
+                    alternatives = []
+                    break
+                alternatives.extend(sub)
+            if alternatives:
+                candidates.append(alternatives)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            sub = _required(av[2])
+            if sub:
+                candidates.append(sub)
+    flush()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda cand: (min(len(s) for s in cand), -len(cand)))
 
 
 def _end_on_word_boundary(pattern: str) -> str:
@@ -129,7 +243,6 @@ class _Rule(BaseModel):
     @classmethod
     def _lower_case(cls, value: list[str]) -> list[str]:
         for pattern in value:
-            _compile(pattern)
             letters = re.sub(r"\\[A-Za-z]", "", pattern)
             if any(c.isupper() for c in letters):
                 raise ValueError(f"pattern {pattern!r} must be lower case (text is folded before matching)")

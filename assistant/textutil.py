@@ -20,6 +20,7 @@ _FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
 _IGNORE = re.compile(r"<!--\s*assistant-ignore\b([^>]*?)-->", re.I)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_MAX_WINDOWS = 24
 
 
 def fold(text: str) -> str:
@@ -114,6 +115,67 @@ class Document:
             if s < e:
                 trimmed.append((s, e))
         return trimmed
+
+    @cached_property
+    def _trigrams(self) -> frozenset[str]:
+        folded = self.folded
+        return frozenset(folded[i : i + 3] for i in range(len(folded) - 2))
+
+    def positions_of(self, literal: str) -> list[int]:
+        """Every offset of a literal in the folded text (cached: many patterns share literals)."""
+        cache = self.__dict__.setdefault("_positions", {})
+        found = cache.get(literal)
+        if found is None:
+            found = []
+            index = self.folded.find(literal)
+            while index != -1:
+                found.append(index)
+                index = self.folded.find(literal, index + 1)
+            cache[literal] = found
+        return found
+
+    def windows_around(self, literals: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Merged spans covering, for each occurrence of a literal, its sentence and the ones either side.
+        With many occurrences the whole text is one window (one scan beats many small ones)."""
+        cache = self.__dict__.setdefault("_windows", {})
+        windows = cache.get(literals)
+        if windows is not None:
+            return windows
+        counts = self.__dict__.setdefault("_counts", {})
+        trigrams = self._trigrams
+        total = 0
+        for literal in literals:
+            count = counts.get(literal)
+            if count is None:
+                # Cheap rejection first: a literal occurs only if each of its trigrams does.
+                if all(literal[i : i + 3] in trigrams for i in range(len(literal) - 2)):
+                    count = self.folded.count(literal)
+                else:
+                    count = 0
+                counts[literal] = count
+            total += count
+        if total == 0:
+            windows = []
+        elif total > _MAX_WINDOWS:
+            windows = [(0, len(self.folded))]
+        else:
+            windows = self._merge_windows(sorted(p for literal in literals for p in self.positions_of(literal)))
+        cache[literals] = windows
+        return windows
+
+    def _merge_windows(self, positions: list[int]) -> list[tuple[int, int]]:
+        sentences = self.sentences or [(0, len(self.folded))]
+        last = len(sentences) - 1
+        windows: list[tuple[int, int]] = []
+        for position in positions:
+            index = max(bisect.bisect_right(self._sentence_starts, position) - 1, 0)
+            start = 0 if index <= 1 else sentences[index - 1][0]
+            end = len(self.folded) if index + 1 >= last else sentences[index + 1][1]
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((start, end))
+        return windows
 
     @cached_property
     def _sentence_starts(self) -> list[int]:
