@@ -19,7 +19,7 @@ from .context import check_context
 from .guards import find_estimates, guard_text
 from .lint import find_trust_phrases
 from .prompts import load_prompt
-from .schemas import ComplexityFlag, Finding, GuardFinding, Source, TaskResult
+from .schemas import Finding, GuardFinding, Source, TaskResult
 from .scope import (
     OFFLINE_NOTICE,
     ScopeChangeInput,
@@ -276,6 +276,15 @@ _ACK_QUESTION = {
     "skeptical": ("Maybe.", "Honestly, I don't know yet.", "Depends."),
     "overloaded": ("Short answer: I don't know yet.", "Quickly, then.", "Okay."),
 }
+_ACK_OPTIONS = {
+    "supportive": ("That's a useful option.", "That could work.", "Good, options help."),
+    "skeptical": (
+        "That could work, once we've looked.",
+        "Maybe, if the smaller part really is smaller.",
+        "Possibly.",
+    ),
+    "overloaded": ("Could be.", "Maybe.", "Fine by me, if it fits."),
+}
 _ACK_STATEMENT = {
     "supportive": ("Okay.", "Right.", "I see."),
     "skeptical": ("Hm.", "You're telling me, not asking me.", "Right."),
@@ -440,11 +449,14 @@ _PUSHBACK = {
 }
 
 
-def _agenda(inp: ScopeChangeInput, persona: str, flags: list[ComplexityFlag]) -> list[tuple[str, str]]:
-    """The concerns this lead raises, in order: (concern, text)."""
+def _agenda(inp: ScopeChangeInput, persona: str, pm_lines: list[str]) -> list[tuple[str, str]]:
+    """The concerns this lead raises, in the persona's order: (concern, text). The trade-off question is
+    left out once the PM has said they will own the trade-off."""
+    flags = find_complexity(inp.change)
+    owned = bool(line_signals(pm_lines, inp).ownership)
     items: list[tuple[str, str]] = []
     for concern in _AGENDA_ORDER[persona]:
-        if concern == "moving-target" and not inp.moving_target:
+        if (concern == "moving-target" and not inp.moving_target) or (concern == "trade-off" and owned):
             continue
         if concern == "complexity":
             chosen = flags[:1] if persona == "overloaded" else flags[:2]
@@ -463,7 +475,11 @@ def _agenda(inp: ScopeChangeInput, persona: str, flags: list[ComplexityFlag]) ->
 
 
 def scripted_lead_turn(inp: ScopeChangeInput, persona: str, transcript: list[Turn], pm_line: str) -> LeadTurn:
-    """The scripted lead's answer: from the persona, the flags, the PM's line and the turn index."""
+    """The scripted lead's answer: from the persona, the flags, the PM's line and the turn index.
+
+    Pushback first (blame, bargaining, minimising, asserting the impact, rigid dates); else ask for context
+    if none was shared; else the concern the PM's line touches, or the persona's next concern not yet raised.
+    """
     index = sum(1 for t in transcript if t.speaker == "lead")
     signals = line_signals([pm_line], inp)
     pushback = _pushback(signals, persona)
@@ -471,36 +487,49 @@ def scripted_lead_turn(inp: ScopeChangeInput, persona: str, transcript: list[Tur
         return LeadTurn(index=index, persona=persona, text=pushback, concern="pushback")  # type: ignore[arg-type]
 
     pm_lines = [t.text for t in transcript if t.speaker == "pm"] + [pm_line]
-    asked_context = any(t.concern == "context" for t in transcript)
+    said = [t.text for t in transcript if t.speaker == "lead"]
     context = line_signals(pm_lines, inp).context
-    agenda = _agenda(inp, persona, find_complexity(inp.change))
-    position = sum(1 for t in transcript if t.speaker == "lead" and t.concern in _AGENDA_CONCERNS)
-    if index < 2 and not asked_context and not ({"who", "problem", "why-now"} & set(context)):
+    open_items = [item for item in _agenda(inp, persona, pm_lines) if not any(item[1] in s for s in said)]
+    touched = [item for item in open_items if _TOPICS.get(item[0]) and _TOPICS[item[0]].search(pm_line)]
+    if (
+        index < 2
+        and "context" not in {t.concern for t in transcript}
+        and not {"who", "problem", "why-now"} & set(context)
+    ):
         concern, body = "context", _CONTEXT_ASK[persona]
-    elif position < len(agenda):
-        concern, body = agenda[position]
+    elif touched or open_items:
+        concern, body = (touched or open_items)[0]
     else:
         wrap = _WRAP_UP[persona]
-        concern, body = "wrap-up", wrap[(index - len(agenda)) % len(wrap)]
+        concern, body = "wrap-up", wrap[index % len(wrap)]
     if index == 0:
         prefix = _OPENING[persona]
     else:
-        choices = _ACK_QUESTION[persona] if signals.questions else _ACK_STATEMENT[persona]
+        choices = (
+            _ACK_OPTIONS[persona]
+            if any(not o.endswith("?") for o in signals.options)
+            else _ACK_QUESTION[persona]
+            if signals.questions
+            else _ACK_STATEMENT[persona]
+        )
         prefix = choices[index % len(choices)]
     return LeadTurn(index=index, persona=persona, text=f"{prefix} {body}", concern=concern)  # type: ignore[arg-type]
 
 
-_AGENDA_CONCERNS = frozenset(
-    {
-        "rework",
-        "sprint-commitments",
-        "complexity",
-        "moving-target",
-        "tech-debt",
-        "smaller-version",
-        "trade-off",
-    }
-)
+_TOPICS = {
+    "rework": re.compile(r"\b(?:rework|redo|re-do|redone|already built|throw away|thrown away)\b", re.I),
+    "sprint-commitments": re.compile(
+        r"\b(?:drop|delay|make room|take out|come out|commitments?|committed)\b", re.I
+    ),
+    "smaller-version": re.compile(r"\b(?:smaller|smallest|first version|mvp|phase|cut down)\b", re.I),
+    "tech-debt": re.compile(r"\b(?:tech debt|technical debt|shortcuts?|corners?|quality)\b", re.I),
+    "complexity": re.compile(
+        r"\b(?:touch|touches|parts?|components?|complex|complexity|involved|harder)\b", re.I
+    ),
+    "moving-target": re.compile(
+        r"\b(?:changed before|changed again|keeps changing|moving target|settle)\b", re.I
+    ),
+}
 
 
 def _pushback(signals: LineSignals, persona: str) -> str | None:
@@ -543,7 +572,8 @@ def deterministic_scores(pm_lines: list[str], inp: ScopeChangeInput) -> list[Sco
     described = len(s.change_words) >= 2
     context = {k: v for k, v in s.context.items() if k in ("who", "problem", "why-now", "evidence")}
     score = int(described) + int(bool(context))
-    evidence = ([s.change_sentence] if described and s.change_sentence else []) + list(context.values())
+    facts = [context[k] for k in ("who", "problem", "evidence") if k in context] or list(context.values())
+    evidence = ([s.change_sentence] if described and s.change_sentence else []) + facts[:2]
     found = ", ".join(sorted(context)) or "none"
     items.append(
         _item(
