@@ -154,8 +154,7 @@ def hints_for(analysis: Analysis) -> str:
     lines = []
     if analysis.findings:
         lines.append(
-            "- trust-damaging phrases: "
-            + "; ".join(f'"{f.text}" ({f.category})' for f in analysis.findings[:8])
+            "- trust-damaging phrases: " + "; ".join(f'"{f.text}" ({f.category})' for f in analysis.findings[:8])
         )
     missing = [e.element for e in analysis.context if not e.present]
     if missing:
@@ -215,8 +214,7 @@ def structured_call(
         return StructuredCall(answer_model.model_validate(response.data), response, attempts, True)
     except ValidationError as second_error:
         raise InvalidResponse(
-            f"the answer did not match the {task_name} schema, even after one repair attempt "
-            f"({_short(second_error)})",
+            f"the answer did not match the {task_name} schema, even after one repair attempt ({_short(second_error)})",
             provider=provider.name,
             model=provider.model,
             raw_text=response.raw_text,
@@ -316,7 +314,11 @@ def _short(error: ValidationError) -> str:
 
 
 def prompt_token_estimate(
-    task: str, provider: Provider, draft: str, context: PMContext | None = None, analysis: Analysis | None = None
+    task: str,
+    provider: Provider,
+    draft: str,
+    context: PMContext | None = None,
+    analysis: Analysis | None = None,
 ) -> int:
     """Prompt tokens the task would send (counted before sending, with the schema)."""
     from .budget import count_request_tokens

@@ -223,9 +223,7 @@ def _run(args: argparse.Namespace, task: str):  # -> TaskResult
     context = load_context(args.context_file)
     provider, notice = provider_from_args(args)
     _progress(provider, task)
-    return run_task(
-        task, text, context, provider=provider, notice=notice, confidential_terms=tuple(args.confidential)
-    )
+    return run_task(task, text, context, provider=provider, notice=notice, confidential_terms=tuple(args.confidential))
 
 
 def _progress(provider, what: str) -> None:
@@ -251,7 +249,7 @@ def _guard_lines(result) -> list[str]:
     if not result.guards.findings:
         return [] if result.engine == "offline" else ["Guards: the output passed every check."]
     lines = [f"Guards ({len(result.guards.findings)} finding(s)):"]
-    lines += [f"  - {f.guard}: \"{f.text}\" ({f.action}). {f.detail}" for f in result.guards.findings]
+    lines += [f'  - {f.guard}: "{f.text}" ({f.action}). {f.detail}' for f in result.guards.findings]
     return lines
 
 

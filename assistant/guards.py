@@ -46,18 +46,132 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\
 
 # Capitalised words that carry no fact about the PM's world.
 _GENERIC_CAPITALS = frozenset(
-    """I I'm I'd I've I'll PM PMs UI UX API APIs QA OK MVP FAQ URL Context Who Problem Why Evidence Success
-    Deadline Invitation Request Questions Changes Engineering Stakeholders Product Design Review Trade-off
-    Options Impact Decision Scope Note Notes Yes No TBD""".split()
+    [
+        "I",
+        "I'm",
+        "I'd",
+        "I've",
+        "I'll",
+        "PM",
+        "PMs",
+        "UI",
+        "UX",
+        "API",
+        "APIs",
+        "QA",
+        "OK",
+        "MVP",
+        "FAQ",
+        "URL",
+        "Context",
+        "Who",
+        "Problem",
+        "Why",
+        "Evidence",
+        "Success",
+        "Deadline",
+        "Invitation",
+        "Request",
+        "Questions",
+        "Changes",
+        "Engineering",
+        "Stakeholders",
+        "Product",
+        "Design",
+        "Review",
+        "Trade-off",
+        "Options",
+        "Impact",
+        "Decision",
+        "Scope",
+        "Note",
+        "Notes",
+        "Yes",
+        "No",
+        "TBD",
+    ]
 )
 
 
 # Words that often open a sentence before a capitalised name ("The Finance Team", "Hi Sam").
 _SENTENCE_OPENERS = frozenset(
-    """The A An This That These Those Our We I It Its Please Hi Hello Dear Thanks For In On At By If When What
-    How Why Who Where Which Is Are Can Could Would Should Will And But So Also Their Your My Here There Next
-    Then Once After Before Since While Because As Let Do Does Did Any Some Each Every All No Not With From
-    To Yes Only Both Given Per Team""".split()
+    [
+        "The",
+        "A",
+        "An",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Our",
+        "We",
+        "I",
+        "It",
+        "Its",
+        "Please",
+        "Hi",
+        "Hello",
+        "Dear",
+        "Thanks",
+        "For",
+        "In",
+        "On",
+        "At",
+        "By",
+        "If",
+        "When",
+        "What",
+        "How",
+        "Why",
+        "Who",
+        "Where",
+        "Which",
+        "Is",
+        "Are",
+        "Can",
+        "Could",
+        "Would",
+        "Should",
+        "Will",
+        "And",
+        "But",
+        "So",
+        "Also",
+        "Their",
+        "Your",
+        "My",
+        "Here",
+        "There",
+        "Next",
+        "Then",
+        "Once",
+        "After",
+        "Before",
+        "Since",
+        "While",
+        "Because",
+        "As",
+        "Let",
+        "Do",
+        "Does",
+        "Did",
+        "Any",
+        "Some",
+        "Each",
+        "Every",
+        "All",
+        "No",
+        "Not",
+        "With",
+        "From",
+        "To",
+        "Yes",
+        "Only",
+        "Both",
+        "Given",
+        "Per",
+        "Team",
+    ]
 )
 
 
@@ -106,9 +220,7 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
             continue
         token = match.group(0).rstrip(".")
         words = token.split()
-        if _SENTENCE_START.search(scrubbed[: match.start()]) and (
-            len(words) == 1 or words[0] in _SENTENCE_OPENERS
-        ):
+        if _SENTENCE_START.search(scrubbed[: match.start()]) and (len(words) == 1 or words[0] in _SENTENCE_OPENERS):
             words = words[1:]  # the first word of a sentence is capitalised anyway
             if not words:
                 continue
@@ -120,7 +232,7 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
 
 
 def _slot_for(claim: str) -> str:
-    return f"[needs: source for \"{claim}\"]"
+    return f'[needs: source for "{claim}"]'
 
 
 def guard_text(
@@ -146,7 +258,11 @@ def guard_text(
     for hit in phrase_hits:
         findings.append(
             GuardFinding(
-                guard="trust-phrase", text=hit.text, detail=f"{hit.rule_id}: {hit.message}", action=action, field=field
+                guard="trust-phrase",
+                text=hit.text,
+                detail=f"{hit.rule_id}: {hit.message}",
+                action=action,
+                field=field,
             )
         )
     for estimate in estimates:

@@ -105,8 +105,8 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
         edits.append((start, end, replacement))
         changes.append(
             Change(
-                description=f"Rewrote \"{doc.text[start:end]}\""
-                + (f" as \"{replacement}\"" if replacement else " (removed)"),
+                description=f'Rewrote "{doc.text[start:end]}"'
+                + (f' as "{replacement}"' if replacement else " (removed)"),
                 reason=_first_sentence(finding.why),
             )
         )
@@ -121,8 +121,9 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
         edits.append((finding.start, finding.end, replacement))
         changes.append(
             Change(
-                description=f"Replaced \"{finding.text}\" with \"{replacement}\"" if replacement
-                else f"Removed \"{finding.text}\"",
+                description=f'Replaced "{finding.text}" with "{replacement}"'
+                if replacement
+                else f'Removed "{finding.text}"',
                 reason=_first_sentence(finding.why),
             )
         )

@@ -17,7 +17,10 @@ def build_questions(
 ) -> list[Question]:
     """A short, categorised list: complexity drivers, trade-offs, smaller version, risks, dependencies."""
     questions: list[Question] = [
-        Question(category="complexity-drivers", text="What parts of this are harder than they look from the outside?")
+        Question(
+            category="complexity-drivers",
+            text="What parts of this are harder than they look from the outside?",
+        )
     ]
     questions += [Question(category="complexity-drivers", text=f.question) for f in flags[:_MAX_FLAG_QUESTIONS]]
 
@@ -26,11 +29,15 @@ def build_questions(
         questions.append(
             Question(
                 category="trade-offs",
-                text="Given the date in the request, which trade-offs should I know about before I talk to stakeholders?",
+                text="Given the date in the request, which trade-offs should I know about "
+                "before I talk to stakeholders?",
             )
         )
     questions.append(
-        Question(category="trade-offs", text="If we take this on, what would we have to delay or drop to make room?")
+        Question(
+            category="trade-offs",
+            text="If we take this on, what would we have to delay or drop to make room?",
+        )
     )
 
     questions.append(
@@ -45,9 +52,7 @@ def build_questions(
             )
         )
 
-    questions.append(
-        Question(category="risks-unknowns", text="What don't we know yet that could change the approach?")
-    )
+    questions.append(Question(category="risks-unknowns", text="What don't we know yet that could change the approach?"))
     seen_terms: set[str] = set()
     for amb in ambiguities:
         term = amb.text.lower()

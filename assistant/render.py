@@ -29,7 +29,7 @@ QUESTION_TITLES = {
 def lint_lines(report: LintReport, source: str) -> list[str]:
     """`file:line:col: severity rule: message` lines, findings first, then ambiguities."""
     lines = [
-        f"{source}:{f.line}:{f.column}: {f.severity} {f.rule_id}: {f.message} Try: \"{f.replacements[0]}\""
+        f'{source}:{f.line}:{f.column}: {f.severity} {f.rule_id}: {f.message} Try: "{f.replacements[0]}"'
         for f in report.findings
     ]
     lines += [f"{source}:{a.line}:{a.column}: {a.severity} {a.rule_id}: {a.message}" for a in report.ambiguities]
@@ -55,7 +55,7 @@ def context_lines(elements: list[ContextElement]) -> list[str]:
     lines = []
     for e in elements:
         if e.present:
-            lines.append(f"  [x] {e.label}: \"{_clip(e.evidence or '')}\"")
+            lines.append(f'  [x] {e.label}: "{_clip(e.evidence or "")}"')
         else:
             lines.append(f"  [ ] {e.label}: missing. Ask yourself: {e.question}")
     return lines
@@ -67,7 +67,7 @@ def complexity_lines(flags: list[ComplexityFlag]) -> list[str]:
     lines = []
     for flag in flags:
         lines += [
-            f"  * {flag.title} ({flag.category}), triggered by \"{flag.trigger}\"",
+            f'  * {flag.title} ({flag.category}), triggered by "{flag.trigger}"',
             f"    Why it may be harder: {flag.why}",
             f"    Ask engineering: {flag.question}",
             f"    A possible smaller first version: {flag.smaller_version}",
@@ -96,11 +96,11 @@ def analysis_text(analysis: Analysis, source: str) -> str:
     out = ["Trust-damaging phrases and vague terms"]
     out += ["  " + line for line in lint_lines(report, source)]
     for f in analysis.findings:
-        out.append(f"    \"{f.text}\": {f.why}")
-    out += ["", "Context"] + context_lines(analysis.context)
+        out.append(f'    "{f.text}": {f.why}')
+    out += ["", "Context", *context_lines(analysis.context)]
     out += ["", "Likely complexity (hypotheses for engineering to confirm; no estimates)"]
     out += complexity_lines(analysis.complexity)
-    out += ["", "Questions for the design review"] + question_lines(analysis.questions)
+    out += ["", "Questions for the design review", *question_lines(analysis.questions)]
     return "\n".join(out)
 
 
@@ -109,17 +109,17 @@ def analysis_markdown(analysis: Analysis) -> str:
     if not analysis.findings:
         out.append("None found.")
     for f in analysis.findings:
-        out.append(f"- **{f.severity}** `{f.rule_id}` at line {f.line}, column {f.column}: \"{f.text}\". {f.message}")
+        out.append(f'- **{f.severity}** `{f.rule_id}` at line {f.line}, column {f.column}: "{f.text}". {f.message}')
         out.append(f"  - Why: {f.why}")
-        out.append("  - Instead: " + " / ".join(f"\"{r}\"" for r in f.replacements))
+        out.append("  - Instead: " + " / ".join(f'"{r}"' for r in f.replacements))
     out += ["", "## Vague terms engineers will ask about"]
     if not analysis.ambiguities:
         out.append("None found.")
-    out += [f"- \"{a.text}\" (`{a.category}`): {a.question}" for a in analysis.ambiguities]
+    out += [f'- "{a.text}" (`{a.category}`): {a.question}' for a in analysis.ambiguities]
     out += ["", "## Context"]
     for e in analysis.context:
         out.append(
-            f"- [x] **{e.label}**: \"{_clip(e.evidence or '')}\""
+            f'- [x] **{e.label}**: "{_clip(e.evidence or "")}"'
             if e.present
             else f"- [ ] **{e.label}**: missing. {e.question}"
         )
@@ -129,7 +129,7 @@ def analysis_markdown(analysis: Analysis) -> str:
     for flag in analysis.complexity:
         out += [
             f"### {flag.title} (`{flag.category}`)",
-            f"Triggered by \"{flag.trigger}\". {flag.why}",
+            f'Triggered by "{flag.trigger}". {flag.why}',
             f"- Ask: {flag.question}",
             f"- Smaller first version: {flag.smaller_version}",
             "",
@@ -174,7 +174,7 @@ def _guard_summary(report: AnalyzeReport) -> list[str]:
     lines = []
     for result in (report.rewrite, report.questions, report.complexity):
         for f in result.guards.findings:
-            lines.append(f"{result.task}: {f.guard} \"{f.text}\" ({f.action}). {f.detail}")
+            lines.append(f'{result.task}: {f.guard} "{f.text}" ({f.action}). {f.detail}')
     return lines
 
 
@@ -182,7 +182,7 @@ def report_text(report: AnalyzeReport, source: str) -> str:
     """The model-backed analyze report: offline findings, then the model's rewrite, questions and flags."""
     out = [f"[{_provenance(report)}]", analysis_text(report.analysis, source), "", "Rewrite (model)"]
     out += ["  " + line for line in rewrite_text(report.rewrite.result).splitlines()]
-    out += ["", "Questions (model)"] + question_lines(report.questions.result.questions)
+    out += ["", "Questions (model)", *question_lines(report.questions.result.questions)]
     out += ["", "Likely complexity (model; hypotheses, no estimates)"]
     out += complexity_lines(report.complexity.result.flags)
     guards = _guard_summary(report)
@@ -192,7 +192,12 @@ def report_text(report: AnalyzeReport, source: str) -> str:
 
 
 def report_markdown(report: AnalyzeReport) -> str:
-    out = [f"_{_provenance(report)}_", "", analysis_markdown(report.analysis), rewrite_markdown(report.rewrite.result)]
+    out = [
+        f"_{_provenance(report)}_",
+        "",
+        analysis_markdown(report.analysis),
+        rewrite_markdown(report.rewrite.result),
+    ]
     out += ["## Questions (model)"]
     for title, texts in grouped_questions(report.questions.result.questions):
         out += ["", f"### {title}"] + [f"- {t}" for t in texts]

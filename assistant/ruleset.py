@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from functools import cache
 from pathlib import Path
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -156,7 +156,7 @@ def required_literals(pattern: str) -> tuple[str, ...] | None:
 _MIN_LITERAL = 3
 
 
-def _required(items) -> list[str] | None:  # noqa: ANN001 - sre_parse.SubPattern
+def _required(items) -> list[str] | None:
     from re import _constants as c
 
     candidates: list[list[str]] = []

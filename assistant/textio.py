@@ -33,8 +33,7 @@ def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8"
+            f"{source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
         ) from None
     if not text.strip():
         raise InputError(f"{source}: the text is empty; paste a draft or give a file with text in it")

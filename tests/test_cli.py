@@ -15,7 +15,13 @@ DRAFT = "Can we just add CSV export by March 15? Should be simple.\n"
 
 @pytest.fixture(autouse=True)
 def _no_keys(monkeypatch, tmp_path):
-    for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "ASSISTANT_PROVIDER", "ASSISTANT_MODEL", "ASSISTANT_BASE_URL"):
+    for name in (
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "ASSISTANT_PROVIDER",
+        "ASSISTANT_MODEL",
+        "ASSISTANT_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
 
@@ -38,7 +44,10 @@ def test_lint_json_is_a_versioned_object(draft, capsys):
     assert main(["lint", str(draft), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1
-    assert [f["rule_id"] for f in data["findings"]] == ["trivializing.can-we-just", "trivializing.should-be-simple"]
+    assert [f["rule_id"] for f in data["findings"]] == [
+        "trivializing.can-we-just",
+        "trivializing.should-be-simple",
+    ]
     first = data["findings"][0]
     assert (first["start"], first["end"], first["line"], first["column"]) == (0, 11, 1, 1)
 
@@ -133,7 +142,13 @@ def test_context_json_reports_each_element_with_present_flag(draft, capsys):
     assert main(["context", str(draft), "--format", "json"]) == 0
     elements = json.loads(capsys.readouterr().out)["elements"]
     assert [e["element"] for e in elements] == [
-        "who", "problem", "why-now", "evidence", "success", "deadline", "invitation"
+        "who",
+        "problem",
+        "why-now",
+        "evidence",
+        "success",
+        "deadline",
+        "invitation",
     ]
     assert {e["element"]: e["present"] for e in elements}["deadline"] is True
 
@@ -173,7 +188,5 @@ def test_offline_cli_imports_no_heavy_module():
         "heavy = [m for m in ('openai', 'anthropic', 'langchain_core', 'streamlit', 'httpx2', 'tiktoken')"
         " if m in sys.modules]; print('HEAVY', heavy)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], input=DRAFT.encode(), capture_output=True, check=False
-    )
+    result = subprocess.run([sys.executable, "-c", code], input=DRAFT.encode(), capture_output=True, check=False)
     assert "HEAVY []" in result.stdout.decode()

@@ -95,8 +95,19 @@ def test_lint_report_json_is_versioned():
     data = lint(DRIVE_BY).model_dump(mode="json")
     assert data["version"] == 1
     assert set(data) == {"version", "findings", "ambiguities"}
-    assert {"rule_id", "category", "severity", "message", "why", "replacements", "text", "start", "end",
-            "line", "column"} <= set(data["findings"][0])
+    assert {
+        "rule_id",
+        "category",
+        "severity",
+        "message",
+        "why",
+        "replacements",
+        "text",
+        "start",
+        "end",
+        "line",
+        "column",
+    } <= set(data["findings"][0])
 
 
 def test_ambiguities_are_reported_with_the_engineer_question():

@@ -97,8 +97,24 @@ def test_required_literals_are_derived_from_the_regex(pattern, expected):
 @given(
     st.lists(
         st.sampled_from(
-            ["can we just", "should be simple", "quick win", "ASAP", "export", "real-time", " ", ". ", "\n",
-             "\"", "the deadline doesn't change", "who", "migrate", "users", "by March 15", "etc."]
+            [
+                "can we just",
+                "should be simple",
+                "quick win",
+                "ASAP",
+                "export",
+                "real-time",
+                " ",
+                ". ",
+                "\n",
+                '"',
+                "the deadline doesn't change",
+                "who",
+                "migrate",
+                "users",
+                "by March 15",
+                "etc.",
+            ]
         )
         | st.text(max_size=12),
         max_size=25,
