@@ -39,8 +39,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "rehearse",
         help="role-play the conversation with the engineering lead, then get a scored debrief",
-        description="Type your lines to the engineering lead; /end (or end of input) ends and shows the "
-        "debrief.",
+        description="Type your lines to the engineering lead; /end (or end of input) ends and shows the debrief.",
     )
     _add_scope_args(p)
     p.add_argument("--persona", choices=PERSONA_CHOICES, default="supportive", help="how the lead behaves")
@@ -50,9 +49,7 @@ def register(subparsers: Any) -> None:
 
 
 def _add_scope_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--original", required=True, metavar="FILE", help="the original scope (a file, or - for stdin)"
-    )
+    p.add_argument("--original", required=True, metavar="FILE", help="the original scope (a file, or - for stdin)")
     p.add_argument("--change", required=True, metavar="FILE", help="what changed (a file, or - for stdin)")
     p.add_argument("--who-why", metavar="TEXT", help="who asked for the change, and why")
     p.add_argument("--sprint", metavar="TEXT", help="where the sprint or deadline stands")
@@ -108,11 +105,7 @@ def _provider(args: argparse.Namespace) -> tuple[Provider | None, str]:
     from . import engine
     from .settings import Settings
 
-    given = {
-        k: v
-        for k, v in (("provider", args.provider), ("model", args.model), ("base_url", args.base_url))
-        if v
-    }
+    given = {k: v for k, v in (("provider", args.provider), ("model", args.model), ("base_url", args.base_url)) if v}
     return engine.provider_from_settings(Settings(**given))
 
 

@@ -37,8 +37,7 @@ if TYPE_CHECKING:
 
 Persona = Literal["supportive", "skeptical", "overloaded"]
 PERSONAS: dict[str, str] = {
-    "supportive": "supportive: wants to help and assumes good intent, but protects the team's sprint "
-    "commitments",
+    "supportive": "supportive: wants to help and assumes good intent, but protects the team's sprint commitments",
     "skeptical": "skeptical: has seen small changes grow before; wants specifics and pushes on hidden work",
     "overloaded": "overloaded: stretched across the release and support; short answers; "
     "worried about what gets dropped",
@@ -55,9 +54,7 @@ LeadConcern = Literal[
     "pushback",
     "wrap-up",
 ]
-Criterion = Literal[
-    "shared-context", "asked-before-asserting", "no-bargaining", "owned-trade-off", "offered-options"
-]
+Criterion = Literal["shared-context", "asked-before-asserting", "no-bargaining", "owned-trade-off", "offered-options"]
 CRITERIA: dict[str, str] = {
     "shared-context": "Shared context (what changed, who asked, why)",
     "asked-before-asserting": "Asked before asserting",
@@ -128,16 +125,12 @@ class RehearsalEnded(InputError):
 
 
 # ---------------------------------------------------------------- what a PM line shows
-_SENTENCE_OPENERS = re.compile(
-    r"^\W*(?:help me understand|walk me through|tell me|i'd like to understand)\b", re.I
-)
+_SENTENCE_OPENERS = re.compile(r"^\W*(?:help me understand|walk me through|tell me|i'd like to understand)\b", re.I)
 _OWN = re.compile(
-    r"\b(?:i'll|i will|i'm going to|i am going to|let me|i need to|it's on me to|my job is to|i'll be the "
-    r"one to)"
-    r"\s+(?:\w+\s+){0,3}?(?:tell|explain|take|bring|present|communicate|handle|talk "
-    r"to|update|share|own|decide"
-    r"|make the call|walk)\b|\bmy (?:call|decision|responsibility)\b|\b(?:it's|that's|this is) on me\b"
-    r"|\bi own (?:it|this|the)\b",
+    r"\b(?:i'll|i will|i'm going to|i am going to|let me|i need to|it's on me to|my job is to"
+    r"|i'll be the one to)\s+(?:\w+\s+){0,3}?(?:tell|explain|take|bring|present|communicate|handle"
+    r"|talk to|update|share|own|decide|make the call|walk)\b"
+    r"|\bmy (?:call|decision|responsibility)\b|\b(?:it's|that's|this is) on me\b|\bi own (?:it|this|the)\b",
     re.I,
 )
 _TRADE_OFF = re.compile(
@@ -248,9 +241,7 @@ def line_signals(lines: list[str], inp: ScopeChangeInput) -> LineSignals:
         signals.assertions += [p.text for p in find_promises(line, certainty=False)]
         signals.estimates += [e for e in find_estimates(line) if e.lower() not in source_estimates]
     pressure = [f.text for f in signals.bargaining] + signals.estimates
-    signals.questions = [
-        q for q in questions if not any(p in q for p in pressure)
-    ]  # not "can you do it in 2 days?"
+    signals.questions = [q for q in questions if not any(p in q for p in pressure)]  # a bargain isn't curiosity
     signals.change_words = sorted(best_overlap)
     report = check_context("\n".join(lines))
     signals.context = {
@@ -278,11 +269,7 @@ _ACK_QUESTION = {
 }
 _ACK_OPTIONS = {
     "supportive": ("That's a useful option.", "That could work.", "Good, options help."),
-    "skeptical": (
-        "That could work, once we've looked.",
-        "Maybe, if the smaller part really is smaller.",
-        "Possibly.",
-    ),
+    "skeptical": ("That could work, once we've looked.", "Maybe, if the smaller part really is smaller.", "Possibly."),
     "overloaded": ("Could be.", "Maybe.", "Fine by me, if it fits."),
 }
 _ACK_STATEMENT = {
@@ -293,80 +280,72 @@ _ACK_STATEMENT = {
 _CONTEXT_ASK = {
     "supportive": "Before we get into it, can you tell me who asked for this and why? It helps me weigh it "
     "against what's already in the sprint.",
-    "skeptical": "Who's asking for this, and why now? I'd like to know what problem it solves before we talk "
-    "about fitting it in.",
+    "skeptical": "Who's asking for this, and why now? I'd like to know what problem it solves before we "
+    "talk about fitting it in.",
     "overloaded": "Who wants this, and why now? Give me the short version.",
 }
 _AGENDA_TEXT: dict[str, dict[str, str]] = {
     "rework": {
-        "supportive": "My first worry is rework. If part of the original scope is already built, I'd want to "
-        "check how much of it this change touches before anyone promises anything.",
+        "supportive": "My first worry is rework. If part of the original scope is already built, I'd want "
+        "to check how much of it this change touches before anyone promises anything.",
         "skeptical": "How much of what we've already built does this throw away? Changes like this usually "
         "mean rework, and rework is where sprints slip.",
-        "overloaded": "My worry is rework: if this touches what's already built, someone has to redo it, and "
-        "nobody has spare time this sprint.",
+        "overloaded": "My worry is rework: if this touches what's already built, someone has to redo it, "
+        "and nobody has spare time this sprint.",
     },
     "sprint-commitments": {
-        "supportive": "We made commitments for this sprint. If this comes in, something else probably has to "
-        "move. Which of the current items matters least to you?",
+        "supportive": "We made commitments for this sprint. If this comes in, something else probably has "
+        "to move. Which of the current items matters least to you?",
         "skeptical": "Something has to come out if this goes in. I'm not going to stretch the team quietly "
-        "to "
-        "absorb it. What are you willing to drop?",
+        "to absorb it. What are you willing to drop?",
         "overloaded": "The sprint is already full. If this goes in, something comes out, and that's your "
-        "call, "
-        "not mine.",
+        "call, not mine.",
     },
     "moving-target": {
         "supportive": "This feature has already changed during the sprint. The team can handle change, but "
-        "I'd "
-        "like us to agree how we settle the scope so it stops moving.",
+        "I'd like us to agree how we settle the scope so it stops moving.",
         "skeptical": "And this feature has already changed during the sprint. At some point the requirement "
         "has to stop moving, or we never finish anything.",
         "overloaded": "It has already changed during this sprint. Every change resets work in progress.",
     },
     "tech-debt": {
-        "supportive": "One more thing: if we rush this in, we'll probably take a shortcut, and shortcuts "
-        "become "
-        "tech debt someone pays for later. I'd like that trade-off to be visible, not hidden.",
+        "supportive": "Another worry: if we rush this in, we'll probably take a shortcut, and shortcuts "
+        "become tech debt someone pays for later. I'd like that trade-off to be visible, not hidden.",
         "skeptical": "If we force it in, we cut corners, and that debt lands on my team later, not on "
-        "whoever "
-        "asked for the change.",
+        "whoever asked for the change.",
         "overloaded": "And if we rush it, it's tech debt we never get time to pay back.",
     },
     "smaller-version": {
-        "supportive": "Is there a smaller version that still solves the problem for whoever asked? We could "
-        "start there.",
-        "skeptical": "What's the smallest version that would satisfy the person asking? I'd rather ship that "
-        "properly than all of it badly.",
+        "supportive": "Is there a smaller version that still solves the problem for whoever asked? We "
+        "could start there.",
+        "skeptical": "What's the smallest version that would satisfy the person asking? I'd rather ship "
+        "that properly than all of it badly.",
         "overloaded": "Could a smaller version go in now and the rest later?",
     },
     "trade-off": {
-        "supportive": "Once we've looked at it, I'll give you the impact and the options. What will you tell "
-        "the stakeholders in the meantime?",
-        "skeptical": "When you take this back to the stakeholders, the trade-off has to be yours to explain, "
-        "not a story about engineering saying no. How will you put it to them?",
+        "supportive": "Once we've looked at it, I'll give you the impact and the options. What will you "
+        "tell the stakeholders in the meantime?",
+        "skeptical": "When you take this back to the stakeholders, the trade-off has to be yours to "
+        "explain, not a story about engineering saying no. How will you put it to them?",
         "overloaded": "Please don't tell anyone it fits until I've looked. What are you going to tell them?",
     },
 }
 _COMPLEXITY_TEXT = {
     "supportive": 'The part I\'d want to look at first is the {title} side ("{trigger}"). {why} {question}',
     "skeptical": "The {title} side (\"{trigger}\") is where I'd expect surprises. {why} I'd want to dig "
-    "into it "
-    "before agreeing to anything.",
+    "into it before agreeing to anything.",
     "overloaded": 'The {title} side ("{trigger}") is the risky bit. {why}',
 }
 _NO_FLAG_TEXT = {
-    "supportive": "I'd need to look at which parts of the code this touches before I can say anything "
-    "about it.",
-    "skeptical": "Nothing in that description tells me what it touches underneath. I'd want to look at the "
-    "code "
-    "before agreeing to anything.",
+    "supportive": "I'd need to look at which parts of the code this touches before I can say anything about it.",
+    "skeptical": "Nothing in that description tells me what it touches underneath. I'd want to look at "
+    "the code before agreeing to anything.",
     "overloaded": "I'd have to look at what it touches. Not today.",
 }
 _WRAP_UP = {
     "supportive": (
-        "I think I have what I need. Let me look at it with the team, and I'll come back with the impact and "
-        "the options.",
+        "I think I have what I need. Let me look at it with the team, and I'll come back with the impact "
+        "and the options.",
         "Anything else you want me to look at while we assess it?",
     ),
     "skeptical": (
@@ -410,34 +389,29 @@ _AGENDA_ORDER = {
 _PUSHBACK = {
     "blame": {
         "supportive": "If this goes out as the team being the problem, people will stop flagging risks "
-        "early. "
-        "Can we keep it about what we learned?",
-        "skeptical": "Saying \"{phrase}\" isn't fair to the team, and it won't help with stakeholders "
-        "either.",
+        "early. Can we keep it about what we learned?",
+        "skeptical": "Saying \"{phrase}\" isn't fair to the team, and it won't help with stakeholders either.",
         "overloaded": "Please don't put this on the team. We're doing what we committed to.",
     },
     "estimate": {
         "supportive": "I can't give you a number yet, and I'd rather not guess. Let me look at it with the "
-        "team "
-        "and come back with the impact and some options.",
-        "skeptical": 'I\'m not going to agree to "{phrase}" before anyone has looked at the code. Numbers '
+        "team and come back with the impact and some options.",
+        "skeptical": "I'm not going to agree to a number before anyone has looked at the code. Numbers "
         "picked now become promises.",
-        "overloaded": "I can't size it on the spot. Give me time to look, and I'll tell you what it does "
-        "to the "
-        "sprint.",
+        "overloaded": "I can't size it on the spot. Give me time to look, and I'll tell you what it does to "
+        "the sprint.",
     },
     "minimizing": {
         "supportive": 'I know you mean well, but "{phrase}" worries me. We haven\'t looked at it yet, and '
         "changes that sound small often touch a lot.",
         "skeptical": "\"{phrase}\"? I've heard that before. Let's look at what it touches before we decide "
-        "how "
-        "big it is.",
-        "overloaded": "Please don't call it \"{phrase}\" before we've looked. That's how things end up on my "
-        "team's weekend.",
+        "how big it is.",
+        "overloaded": "Please don't call it \"{phrase}\" before we've looked. That's how things end up on "
+        "my team's weekend.",
     },
     "assertion": {
-        "supportive": 'You said "{phrase}". Maybe, but I can\'t confirm that yet. Can we hold off on saying '
-        "that to anyone until we've looked?",
+        "supportive": 'You said "{phrase}". Maybe, but I can\'t confirm that yet. Can we hold off on '
+        "saying that to anyone until we've looked?",
         "skeptical": 'How do you know "{phrase}"? Nobody on the team has looked at it yet.',
         "overloaded": "\"{phrase}\" isn't something I can sign up to right now. We haven't looked.",
     },
@@ -518,17 +492,11 @@ def scripted_lead_turn(inp: ScopeChangeInput, persona: str, transcript: list[Tur
 
 _TOPICS = {
     "rework": re.compile(r"\b(?:rework|redo|re-do|redone|already built|throw away|thrown away)\b", re.I),
-    "sprint-commitments": re.compile(
-        r"\b(?:drop|delay|make room|take out|come out|commitments?|committed)\b", re.I
-    ),
+    "sprint-commitments": re.compile(r"\b(?:drop|delay|make room|take out|come out|commitments?|committed)\b", re.I),
     "smaller-version": re.compile(r"\b(?:smaller|smallest|first version|mvp|phase|cut down)\b", re.I),
     "tech-debt": re.compile(r"\b(?:tech debt|technical debt|shortcuts?|corners?|quality)\b", re.I),
-    "complexity": re.compile(
-        r"\b(?:touch|touches|parts?|components?|complex|complexity|involved|harder)\b", re.I
-    ),
-    "moving-target": re.compile(
-        r"\b(?:changed before|changed again|keeps changing|moving target|settle)\b", re.I
-    ),
+    "complexity": re.compile(r"\b(?:touch|touches|parts?|components?|complex|complexity|involved|harder)\b", re.I),
+    "moving-target": re.compile(r"\b(?:changed before|changed again|keeps changing|moving target|settle)\b", re.I),
 }
 
 
@@ -555,8 +523,7 @@ _TIPS = {
     "asked-before-asserting": 'Ask about the impact before saying anything about it: "What does this do to '
     'the sprint?"',
     "no-bargaining": "Let the lead size the work: ask what drives it instead of proposing a number or "
-    "calling "
-    "the change small.",
+    "calling the change small.",
     "owned-trade-off": "Say that you will take the trade-off to the stakeholders yourself, and that the call "
     "is yours to explain.",
     "offered-options": "Bring options: a smaller version, moving the change to the next sprint, or dropping "
@@ -566,6 +533,8 @@ _TIPS = {
 
 def deterministic_scores(pm_lines: list[str], inp: ScopeChangeInput) -> list[ScoreItem]:
     """The rubric scored from rules alone: linter findings, questions, context found, option words."""
+    if not pm_lines:
+        return [_item(c, 0, [], "No PM lines to score.") for c in CRITERIA]
     s = line_signals(pm_lines, inp)
     items = []
 
@@ -605,22 +574,16 @@ def deterministic_scores(pm_lines: list[str], inp: ScopeChangeInput) -> list[Sco
         evidence = [f.text for f in s.blame[:2]]
     else:
         score = int(bool(s.ownership)) + int(bool(s.trade_offs))
-        why = (
-            f"Ownership phrases: {len(s.ownership)}; trade-off mentions: {len(s.trade_offs)}; no blame found."
-        )
+        why = f"Ownership phrases: {len(s.ownership)}; trade-off mentions: {len(s.trade_offs)}; no blame found."
         evidence = _unique(s.ownership[:2] + s.trade_offs[:2])
     items.append(_item("owned-trade-off", score, evidence, why))
 
     score = min(len(s.options), MAX_SCORE)
-    items.append(
-        _item("offered-options", score, s.options[:3], f"{len(s.options)} sentence(s) with option words.")
-    )
+    items.append(_item("offered-options", score, s.options[:3], f"{len(s.options)} sentence(s) with option words."))
     return items
 
 
-def _item(
-    criterion: str, score: int, evidence: list[str], why: str, source: str = "deterministic"
-) -> ScoreItem:
+def _item(criterion: str, score: int, evidence: list[str], why: str, source: str = "deterministic") -> ScoreItem:
     return ScoreItem(
         criterion=criterion,  # type: ignore[arg-type]
         label=CRITERIA[criterion],
@@ -691,18 +654,14 @@ class DebriefAnswer(_Wire):
 
 
 def transcript_text(transcript: list[Turn], persona: str = "lead") -> str:
-    return (
-        "\n".join(f"{'PM' if t.speaker == 'pm' else 'Lead'}: {t.text}" for t in transcript) or "(nothing yet)"
-    )
+    return "\n".join(f"{'PM' if t.speaker == 'pm' else 'Lead'}: {t.text}" for t in transcript) or "(nothing yet)"
 
 
 def _lead_hints(inp: ScopeChangeInput, pm_line: str) -> str:
     lines = []
     flags = find_complexity(inp.change)
     if flags:
-        lines.append(
-            "- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in flags[:6])
-        )
+        lines.append("- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in flags[:6]))
     if inp.moving_target:
         lines.append("- moving target: this feature already changed during the sprint")
     s = line_signals([pm_line], inp)
@@ -855,6 +814,8 @@ class Rehearsal:
         )
         sources = [*state.inputs.sources(), transcript_text(state.transcript), pm_line, hints]
         text, guards = guard_text(answer.text, sources, field="text")
+        text, found = _without_estimates(text)
+        guards += found
         index = sum(1 for t in state.transcript if t.speaker == "lead")
         turn = LeadTurn(index=index, persona=state.persona, text=text, concern=answer.concern, source="model")
         return llm_result("lead_turn", self.provider, prompt, turn, guards, call, redaction, state.notice)
@@ -902,9 +863,7 @@ class Rehearsal:
         )
         return llm_result("debrief", self.provider, prompt, debrief, guards, call, redaction, state.notice)
 
-    def _model_items(
-        self, answer: DebriefAnswer, sources: list[str]
-    ) -> tuple[list[ScoreItem], list[GuardFinding]]:
+    def _model_items(self, answer: DebriefAnswer, sources: list[str]) -> tuple[list[ScoreItem], list[GuardFinding]]:
         """The model's scores, one per criterion; evidence not found in the PM's own lines is dropped."""
         pm_text = _norm("\n".join(self.pm_lines))
         items: list[ScoreItem] = []
@@ -932,6 +891,23 @@ class Rehearsal:
             guards += found
             items.append(_item(a.criterion, a.score, evidence, explanation, source="model"))
         return items, guards
+
+
+def _without_estimates(text: str) -> tuple[str, list[GuardFinding]]:
+    """The lead never sizes the work, even with a number the PM offered (which the guards accept)."""
+    findings = []
+    for estimate in find_estimates(text):
+        text = text.replace(estimate, "[needs: engineering's view of the effort]")
+        findings.append(
+            GuardFinding(
+                guard="estimate",
+                text=estimate,
+                detail="The lead must not size the work in a rehearsal, even with the PM's number.",
+                action="repaired",
+                field="text",
+            )
+        )
+    return text, findings
 
 
 def _flag_texts(inp: ScopeChangeInput) -> list[str]:

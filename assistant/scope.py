@@ -274,17 +274,13 @@ def offline_brief(inp: ScopeChangeInput) -> EngineeringBrief:
     )
 
 
-def offline_questions(
-    inp: ScopeChangeInput, flags: list[ComplexityFlag] | None = None
-) -> list[BriefQuestion]:
+def offline_questions(inp: ScopeChangeInput, flags: list[ComplexityFlag] | None = None) -> list[BriefQuestion]:
     """4–8 curiosity questions: components, the flags' questions, rework, sprint risk, smaller, make room."""
     flags = find_complexity(inp.change) if flags is None else flags
     questions = [BriefQuestion(topic="components", text="Which parts of the system does this change touch?")]
     questions += [BriefQuestion(topic="components", text=f.question) for f in flags[:2]]
     questions += [
-        BriefQuestion(
-            topic="rework", text="How much of the work already done this sprint would need to be redone?"
-        ),
+        BriefQuestion(topic="rework", text="How much of the work already done this sprint would need to be redone?"),
         BriefQuestion(
             topic="sprint-risk", text="What does this change put at risk in what we committed to this sprint?"
         ),
@@ -303,22 +299,17 @@ def offline_questions(
             topic="smaller-alternative",
             text="Is there a smaller version of the change that would still solve the problem?",
         ),
-        BriefQuestion(
-            topic="make-room", text="If we take this on, what would we have to drop or delay to make room?"
-        ),
+        BriefQuestion(topic="make-room", text="If we take this on, what would we have to drop or delay to make room?"),
     ]
     if len(questions) < MAX_QUESTIONS:
-        questions.append(
-            BriefQuestion(topic="unknowns", text="What don't we know yet that could change the approach?")
-        )
+        questions.append(BriefQuestion(topic="unknowns", text="What don't we know yet that could change the approach?"))
     return questions[:MAX_QUESTIONS]
 
 
 def _opening_line(inp: ScopeChangeInput) -> str:
     if inp.moving_target:
         return (
-            OPENING_LINE
-            + " I know this feature has already changed during the sprint, so I want us to look at it"
+            OPENING_LINE + " I know this feature has already changed during the sprint, so I want us to look at it"
             " properly."
         )
     return OPENING_LINE
@@ -340,15 +331,11 @@ def _unknowns(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: list
         "How much of the work already done would need to be redone.",
         "Whether the current date still holds, and what would have to move if it doesn't.",
     ]
-    unknowns += [
-        f'Whether the {f.title.lower()} part ("{f.trigger}") adds work we have not seen yet.' for f in flags
-    ]
+    unknowns += [f'Whether the {f.title.lower()} part ("{f.trigger}") adds work we have not seen yet.' for f in flags]
     for finding in findings:
         if finding.category == "minimizing-change" and finding.severity != "suggestion":
             says = "calls it" if finding.rule_id == "minimizing-change.minor-tweak" else "says"
-            unknowns.append(
-                f'The change note {says} "{finding.text}"; nobody in engineering has assessed that yet.'
-            )
+            unknowns.append(f'The change note {says} "{finding.text}"; nobody in engineering has assessed that yet.')
     return unknowns
 
 
@@ -370,16 +357,12 @@ _MESSAGE_INTRO = (
 _SLOTS = re.compile(r"\[(?:needs|impact|trade-off):[^\]]*\]")
 
 
-def offline_stakeholder_draft(
-    inp: ScopeChangeInput, brief: EngineeringBrief | None = None
-) -> StakeholderDraft:
+def offline_stakeholder_draft(inp: ScopeChangeInput, brief: EngineeringBrief | None = None) -> StakeholderDraft:
     """A message with the change and visible slots for the impact and each option's trade-off."""
     brief = brief or offline_brief(inp)
     why = f"Who asked and why: {brief.why}" if inp.who_why else WHY_SLOT
     change = f"{brief.what_changed.rstrip()} {why}"
-    impact = (
-        "I am assessing the impact with the engineering lead before we commit to anything. " + IMPACT_SLOT
-    )
+    impact = "I am assessing the impact with the engineering lead before we commit to anything. " + IMPACT_SLOT
     options = [TradeOffOption(option=o, trade_off=t) for o, t in OFFLINE_OPTIONS]
     return build_draft(change, impact, options, OFFLINE_DECISION, source="offline")
 
@@ -408,8 +391,8 @@ def build_draft(
 _TIME = (
     rf"(?:{_DATE.pattern}|(?:the )?end of (?:the |this |next )?(?:sprint|week|month|quarter|day|year)"
     r"|(?:this|next) (?:sprint|week|month|quarter)|tomorrow|today|tonight|eod|eow|eom"
-    r"|the (?:original |same |agreed |planned |current )?(?:date|deadline|launch date|release date|sprint "
-    r"end)"
+    r"|the (?:original |same |agreed |planned |current )?"
+    r"(?:date|deadline|launch date|release date|sprint end)"
     r"|(?:the )?\d{1,2}(?:st|nd|rd|th)\b|time\b|schedule\b)"
 )
 _DELIVER = (
@@ -431,8 +414,8 @@ _SCOPE_PROMISE = re.compile(
     r"|\bnothing (?:will be|is|gets|needs to be|has to be|will get) (?:dropped|cut|descoped|removed|lost)\b"
     r"|\bwithout (?:dropping|cutting|losing|removing|giving up|descoping) anything\b"
     r"|\b(?:full|entire|complete) (?:original )?scope (?:will|is going to|still) (?:ship|land|be delivered)\b"
-    r"|\b(?:the )?(?:rest of the )?scope (?:is|stays|remains|will stay|will remain) (?:unchanged|the "
-    r"same|intact)\b"
+    r"|\b(?:the )?(?:rest of the )?scope (?:is|stays|remains|will stay|will remain)"
+    r" (?:unchanged|the same|intact)\b"
     r"|\bno (?:features?|scope|functionality) (?:will be|is being|gets) (?:dropped|cut|lost|removed)\b"
     r"|\b(?:we|the team|engineering) (?:will|'ll|can) (?:easily )?(?:fit|add|absorb) (?:it|this|the change)"
     r"(?: in)?\b",
@@ -440,15 +423,14 @@ _SCOPE_PROMISE = re.compile(
 )
 _AREA = r"(?:timeline|sprint|date|deadline|schedule|plan|scope|delivery|release|launch|roadmap|other work)"
 _IMPACT_PROMISE = re.compile(
-    rf"\bno (?:real |big |major |significant )?(?:impact|effect|change|delay|risk) (?:on|to) (?:the |our "
-    rf"|your )?{_AREA}\b"
+    rf"\bno (?:real |big |major |significant )?(?:impact|effect|change|delay|risk)"
+    rf" (?:on|to) (?:the |our |your )?{_AREA}\b"
     r"|\b(?:won't|will not|wouldn't|would not|doesn't|does not|shouldn't|should not|isn't going to"
-    r"|is not going to|can't|cannot)\s+(?:really\s+)?(?:affect|impact|change|delay|move|slow "
-    r"down|derail|push back)"
+    r"|is not going to|can't|cannot)\s+(?:really\s+)?"
+    r"(?:affect|impact|change|delay|move|slow down|derail|push back)"
     rf"\s+(?:the |our |your |any )?(?:{_AREA}|anything)\b"
-    r"|\b(?:timeline|date|deadline|schedule|plan|delivery|launch|release)s? (?:is|are|stays?|remains?|will "
-    r"stay"
-    r"|will remain) (?:unchanged|the same|unaffected|intact|safe|firm)\b"
+    r"|\b(?:timeline|date|deadline|schedule|plan|delivery|launch|release)s?"
+    r" (?:is|are|stays?|remains?|will stay|will remain) (?:unchanged|the same|unaffected|intact|safe|firm)\b"
     r"|\b(?:timeline|date|deadline|schedule|plan)s? (?:still )?(?:holds?|will hold|stands)\b"
     r"|\b(?:still |fully |completely )?on (?:track|schedule|time)\b"
     r"|\bnothing (?:else )?(?:will|needs to|has to) (?:slip|move|change|be delayed)\b"
@@ -472,13 +454,11 @@ _NEGATION_NEAR = re.compile(
 
 _PROMISE_EXPLANATIONS = {
     "date-promise": "Promises a date engineering has not confirmed; the brief leaves the impact on the "
-    "date open. "
-    "Use [impact: …] until the lead has assessed it.",
+    "date open. Use [impact: …] until the lead has assessed it.",
     "scope-promise": "Promises scope engineering has not confirmed; the brief leaves open what would have to "
     "move. Use [trade-off: …] instead.",
     "impact-promise": "Decides the impact for engineering; the brief leaves it open until the lead has "
-    "assessed "
-    "it. Use [impact: …] instead.",
+    "assessed it. Use [impact: …] instead.",
     "certainty": "Claims a certainty nobody has yet; until engineering has assessed the change, say what is "
     "still open.",
 }
@@ -488,9 +468,7 @@ _LINT_KINDS = {
     "trivializing": "minimizing",
     "deadline-rigidity": "date-promise",
 }
-_PROMISE_FAMILY = frozenset(
-    {"date-promise", "scope-promise", "impact-promise", "certainty", "blame", "minimizing"}
-)
+_PROMISE_FAMILY = frozenset({"date-promise", "scope-promise", "impact-promise", "certainty", "blame", "minimizing"})
 
 
 def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) -> list[ConsistencyFinding]:
@@ -507,9 +485,7 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
     for f in find_trust_phrases(text):
         kind = _LINT_KINDS.get(f.category)
         if kind and f.severity != "suggestion":
-            found.append(
-                _finding(kind, f.start, f.end, text, f"{f.message} {_first_sentence(f.why)}.", f.rule_id)
-            )
+            found.append(_finding(kind, f.start, f.end, text, f"{f.message} {_first_sentence(f.why)}.", f.rule_id))
 
     found += find_promises(text)
     source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
@@ -532,9 +508,7 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
 
 
 _ESTIMATE_WHY = "A time or effort estimate: only engineering can size the work, and they have not yet."
-_INVENTED_WHY = (
-    "A number or name that is in none of your inputs: the message must not state facts you did not give."
-)
+_INVENTED_WHY = "A number or name that is in none of your inputs: the message must not state facts you did not give."
 
 
 def find_promises(text: str, *, certainty: bool = True) -> list[ConsistencyFinding]:
@@ -554,9 +528,7 @@ def find_promises(text: str, *, certainty: bool = True) -> list[ConsistencyFindi
     if certainty:
         for m in _CERTAINTY.finditer(scrubbed):
             if not _NEGATION_NEAR.search(scrubbed[: m.start()]) and not _is_question(scrubbed, m.start()):
-                found.append(
-                    _finding("certainty", m.start(), m.end(), text, _PROMISE_EXPLANATIONS["certainty"])
-                )
+                found.append(_finding("certainty", m.start(), m.end(), text, _PROMISE_EXPLANATIONS["certainty"]))
     return found
 
 
@@ -631,9 +603,7 @@ class _Wire(BaseModel):
 _FIELD_MARK = "<<<assistant-field>>>"
 
 
-def redact_fields(
-    fields: dict[str, str], confidential_terms: tuple[str, ...] = ()
-) -> tuple[dict[str, str], Redaction]:
+def redact_fields(fields: dict[str, str], confidential_terms: tuple[str, ...] = ()) -> tuple[dict[str, str], Redaction]:
     """Redact several texts in one pass (one placeholder numbering for all), as `chains._redact` does."""
     from .redact import redact
 
@@ -791,9 +761,7 @@ def brief_hints(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: li
             + "; ".join(f'"{f.text}" ({f.category})' for f in findings[:8])
         )
     if flags:
-        lines.append(
-            "- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in flags[:8])
-        )
+        lines.append("- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in flags[:8]))
     if inp.moving_target:
         lines.append("- moving target: this feature already changed during the sprint")
     if not inp.who_why:
@@ -944,9 +912,7 @@ def llm_stakeholder(
         values_o, found = guard_fields(o, ["option", "trade_off"], sources, prefix=f"options[{i}].")
         guards += found
         options.append(TradeOffOption(**values_o))
-    draft = build_draft(
-        values["change"], values["impact"], options, values["decision_needed"], source="model"
-    )
+    draft = build_draft(values["change"], values["impact"], options, values["decision_needed"], source="model")
     return llm_result("stakeholder_message", provider, prompt, draft, guards, call, redaction, notice)
 
 

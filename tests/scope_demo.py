@@ -80,17 +80,13 @@ DRAFTS: tuple[Draft, ...] = (
         "Is the release still on track? Nobody can say for sure until engineering has looked.",
         (),
     ),
-    Draft(
-        "promises a date", "We will deliver the export with archived projects by May 10.", ("date-promise",)
-    ),
+    Draft("promises a date", "We will deliver the export with archived projects by May 10.", ("date-promise",)),
     Draft(
         "promises a date nobody gave",
         "Good news: we will still ship on May 3.",
         ("date-promise", "unsourced-date"),
     ),
-    Draft(
-        "decides the impact", "Adding archived projects has no impact on the timeline.", ("impact-promise",)
-    ),
+    Draft("decides the impact", "Adding archived projects has no impact on the timeline.", ("impact-promise",)),
     Draft(
         "says the plan is unchanged",
         "The release date stays the same and the timeline is unchanged.",
@@ -106,9 +102,7 @@ DRAFTS: tuple[Draft, ...] = (
         "We can fit it in without dropping anything from the sprint.",
         ("scope-promise",),
     ),
-    Draft(
-        "blames engineering", "The date is at risk because engineering underestimated the export.", ("blame",)
-    ),
+    Draft("blames engineering", "The date is at risk because engineering underestimated the export.", ("blame",)),
     Draft(
         "minimises the change",
         "It's only a minor tweak to the spec, so nothing changes for you.",
@@ -122,8 +116,7 @@ DRAFTS: tuple[Draft, ...] = (
     ),
     Draft(
         "everything at once",
-        "Unfortunately the devs missed the deadline, but it's a tiny tweak and we'll ship by Friday, "
-        "100% certain.",
+        "Unfortunately the devs missed the deadline, but it's a tiny tweak and we'll ship by Friday, 100% certain.",
         ("blame", "certainty", "date-promise", "invented-claim", "minimizing", "unsourced-date"),
     ),
 )
@@ -176,9 +169,7 @@ def demo_runs() -> tuple[list[str], str, str]:
         ]
         scope = _run(["scope-change", *shared])
         rehearsal = _run(["rehearse", *shared, "--persona", DEMO_PERSONA], "\n".join(DEMO_PM_LINES) + "\n")
-        display = [
-            a.replace(str(original), "original.txt").replace(str(change), "change.txt") for a in shared
-        ]
+        display = [a.replace(str(original), "original.txt").replace(str(change), "change.txt") for a in shared]
         return display, scope, rehearsal
 
 
