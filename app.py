@@ -63,13 +63,39 @@ CONTEXT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
 )
 FLEX_OPTIONS = ("Not said", "It can move", "It cannot move")
 # Widget values that must survive a visit to a page that does not render them.
-PERSISTENT_KEYS = ("draft", "ctx_flex", *(key for key, *_ in CONTEXT_FIELDS))
+PERSISTENT_KEYS = (
+    "draft",
+    "ctx_flex",
+    "scope_original",
+    "scope_change",
+    "persona",
+    *(key for key, *_ in CONTEXT_FIELDS),
+    "scope_who_why",
+    "scope_sprint",
+    "scope_changed_before",
+)
 SEVERITY_STYLE = {
     "error": ("#ffd6d6", "🔴"),
     "warning": ("#ffe9b3", "🟠"),
     "suggestion": ("#e3ecff", "🔵"),
 }
-SLOT_RE = re.compile(r"\[needs: [^\]]+\]")
+SLOT_RE = re.compile(r"\[(?:needs|impact|trade-off): [^\]]+\]")
+
+
+SCOPE_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("scope_who_why", "who_why", "Who asked for the change, and why", "e.g. Sales, for the Acme renewal"),
+    ("scope_sprint", "sprint", "Where the sprint stands", "e.g. sprint ends Friday; export half built"),
+    ("scope_changed_before", "changed_before", "How often this feature already changed", "e.g. 1, or never"),
+)
+
+
+@dataclass
+class Ui:
+    """What every page gets: the settings, the live toggle, and the sidebar slot for the estimate."""
+
+    settings: Settings
+    live: bool
+    estimate: Any
 
 
 # ---------------------------------------------------------------- HTML helpers (all user text escaped)
@@ -228,9 +254,7 @@ def counting_provider(settings: Settings) -> Any:
     from assistant.providers.compatible import CompatibleProvider
     from assistant.providers.openai_provider import OpenAIProvider
 
-    cls = {"openai": OpenAIProvider, "anthropic": AnthropicProvider}.get(
-        settings.provider or "", CompatibleProvider
-    )
+    cls = {"openai": OpenAIProvider, "anthropic": AnthropicProvider}.get(settings.provider or "", CompatibleProvider)
     return cls(
         model=settings.model or DEFAULT_MODELS[cls.name],
         base_url=settings.base_url,
@@ -238,30 +262,55 @@ def counting_provider(settings: Settings) -> Any:
     )
 
 
-def estimate_text(settings: Settings, tasks: Iterable[str], draft: str, context: PMContext | None) -> str:
-    """Prompt tokens and cost for the calls a page would make, counted before anything is sent."""
-    from assistant.budget import estimate_cost
+def task_tokens(provider: Any, tasks: Iterable[str], draft: str, context: PMContext | None) -> list[int]:
+    """Prompt tokens of each draft task (rewrite, questions, complexity), counted before sending."""
     from assistant.chains import prompt_token_estimate
 
-    tasks = list(tasks)
-    provider = counting_provider(settings)
     analysis = analyze(draft, context)
-    tokens = sum(prompt_token_estimate(t, provider, draft, context, analysis) for t in tasks)
-    low = estimate_cost(
-        provider=provider.name, model=provider.model, prompt_tokens=tokens, base_url=settings.base_url
-    )
-    high = estimate_cost(
-        provider=provider.name,
-        model=provider.model,
-        prompt_tokens=tokens,
-        completion_tokens=settings.max_output_tokens * len(tasks),
-        base_url=settings.base_url,
-    )
-    approx = "≈ " if provider.name != "openai" else "about "
-    text = f"{approx}{tokens:,} prompt tokens in {len(tasks)} call{'s' if len(tasks) != 1 else ''}"
+    return [prompt_token_estimate(t, provider, draft, context, analysis) for t in tasks]
+
+
+def prompt_tokens(provider: Any, prompt: str, answer_model: type, variables: dict[str, str]) -> int:
+    """Prompt tokens of one call of a prompt file (the scope-change prompts), counted before sending."""
+    from assistant.budget import count_request_tokens
+    from assistant.prompts import load_prompt
+
+    system, user = load_prompt(prompt).render(**variables)
+    request = provider.build_request(system, user, answer_model)
+    return count_request_tokens(request, provider=provider.name).tokens
+
+
+def estimate_text(settings: Settings, counts: list[int], what: str = "") -> str:
+    """Tokens and cost of the calls about to be sent: the input at list price, and the most with answers."""
+    from assistant.budget import estimate_cost
+
+    provider, tokens, calls = counting_provider(settings), sum(counts), len(counts)
+    cost = {
+        "provider": provider.name,
+        "model": provider.model,
+        "prompt_tokens": tokens,
+        "base_url": settings.base_url,
+    }
+    low = estimate_cost(**cost)
+    high = estimate_cost(**cost, completion_tokens=settings.max_output_tokens * calls)
+    approx = "about" if provider.name == "openai" else "≈"
+    text = f"{approx} {tokens:,} prompt tokens in {calls} call{'s' if calls != 1 else ''}{what}"
     if low.usd is None:
         return f"{text}; cost unknown ({low.note})."
     return f"{text}; about ${low.usd:.4f} for the input, at most ${high.usd or 0:.4f} with full answers."
+
+
+def show_estimate(ui: Ui, where: Any, count: Callable[[Any], list[int]], what: str = "") -> None:
+    """Before sending: the token count and cost in the sidebar and next to the button (LLM providers)."""
+    if ui.settings.provider == "offline":
+        where.caption("Offline engine: no key needed, nothing leaves this machine, results in milliseconds.")
+        return
+    try:
+        text = "Before sending: " + estimate_text(ui.settings, count(counting_provider(ui.settings)), what)
+    except ProviderError as error:
+        text = error.user_message
+    where.caption(text)
+    ui.estimate.caption(text)
 
 
 # ---------------------------------------------------------------- inputs
@@ -324,9 +373,7 @@ def execute(
         else:
             with st.status(f"{label} with {provider.name} ({provider.model})…", expanded=False) as status:
                 outcome.report = work(provider, notice)
-                status.update(
-                    label=f"{label}: done in {time.perf_counter() - started:.1f} s", state="complete"
-                )
+                status.update(label=f"{label}: done in {time.perf_counter() - started:.1f} s", state="complete")
     except ProviderError as error:
         outcome.error = error.user_message
     outcome.elapsed_s = time.perf_counter() - started
@@ -336,24 +383,17 @@ def execute(
 def run_controls(
     page_key: str,
     button: str,
-    settings: Settings,
-    live: bool,
+    ui: Ui,
     draft: str,
     context: PMContext | None,
     work: Callable[[Any, str], Any],
-    tasks: Iterable[str],
+    tasks: tuple[str, ...],
 ) -> None:
     cols = st.columns([1, 3])
     clicked = cols[0].button(button, type="primary", key=f"run_{page_key}", disabled=not draft.strip())
-    if settings.provider == "offline":
-        cols[1].caption(
-            "Offline engine: no key needed, nothing leaves this machine, results in milliseconds."
-        )
-    elif draft.strip():
-        try:
-            cols[1].caption("Before sending: " + estimate_text(settings, tasks, draft, context))
-        except ProviderError as error:
-            cols[1].caption(error.user_message)
+    if draft.strip():
+        show_estimate(ui, cols[1], lambda provider: task_tokens(provider, tasks, draft, context))
+    settings, live = ui.settings, ui.live
     previous: Outcome | None = st.session_state.get(page_key)
     changed = previous is None or previous.inputs != inputs_key(draft, context)
     if clicked or (live and settings.provider == "offline" and draft.strip() and changed):
@@ -366,9 +406,7 @@ def current(page_key: str, draft: str, context: PMContext | None) -> Outcome | N
         return None
     if outcome.error:
         st.error(outcome.error, icon="⚠️")
-        st.caption(
-            "Your draft and context are kept: fix the setting or use the offline engine, then run again."
-        )
+        st.caption("Your draft and context are kept: fix the setting or use the offline engine, then run again.")
         return None
     if outcome.inputs != inputs_key(draft, context):
         st.info("The draft or context changed since these results: run again to update them.")
@@ -401,8 +439,7 @@ def show_guards(results: Iterable[TaskResult]) -> None:
         st.success("Guards passed: no trust phrases, invented facts or estimates in the output.", icon="🛡️")
         return
     st.warning(
-        f"The guards found {len(findings)} issue{'s' if len(findings) != 1 else ''} in the output "
-        "(shown, not hidden):",
+        f"The guards found {len(findings)} issue{'s' if len(findings) != 1 else ''} in the output (shown, not hidden):",
         icon="🛡️",
     )
     for task, g in findings:
@@ -471,11 +508,7 @@ def full_analysis(report: AnalyzeReport) -> Analysis:
 
 
 def guards_markdown(results: Iterable[TaskResult]) -> str:
-    lines = [
-        f'- {g.guard} ({g.action}, {r.task}): "{g.text}". {g.detail}'
-        for r in results
-        for g in r.guards.findings
-    ]
+    lines = [f'- {g.guard} ({g.action}, {r.task}): "{g.text}". {g.detail}' for r in results for g in r.guards.findings]
     return "## Guard findings\n" + ("\n".join(lines) if lines else "None: every guard passed.") + "\n"
 
 
@@ -496,15 +529,13 @@ def report_markdown(draft: str, context: PMContext | None, report: AnalyzeReport
         head += ["", "## Context given", "", context.as_text()]
     body = rewrite_markdown(report.rewrite.result).replace("# Rewritten draft", "## Rewritten draft")
     analysis = (
-        analysis_markdown(full_analysis(report))
-        .replace("\n#", "\n##")
-        .replace("# Draft analysis", "## Analysis")
+        analysis_markdown(full_analysis(report)).replace("\n#", "\n##").replace("# Draft analysis", "## Analysis")
     )
     return "\n".join(head) + "\n\n" + body + "\n" + analysis + "\n" + guards_markdown(results)
 
 
 # ---------------------------------------------------------------- pages
-def page_rewrite(settings: Settings, live: bool) -> None:
+def page_rewrite(ui: Ui) -> None:
     st.subheader("Rewrite a draft")
     st.caption(
         "Paste a request to engineering. See what may land badly, why, and a rewrite that asks instead "
@@ -515,7 +546,7 @@ def page_rewrite(settings: Settings, live: bool) -> None:
     def work(provider: Any, notice: str) -> AnalyzeReport:
         return run_analyze(draft, context, provider=provider, notice=notice)
 
-    run_controls("rewrite_result", "Check and rewrite", settings, live, draft, context, work, TASK_NAMES)
+    run_controls("rewrite_result", "Check and rewrite", ui, draft, context, work, TASK_NAMES)
     outcome = current("rewrite_result", draft, context)
     if outcome is None:
         return
@@ -572,7 +603,7 @@ class ReviewReport:
     complexity: TaskResult[ComplexityReport]
 
 
-def page_review(settings: Settings, live: bool) -> None:
+def page_review(ui: Ui) -> None:
     st.subheader("Prepare for a design review")
     st.caption(
         "Open, non-leading questions grouped by theme, and the parts that may hide complexity: "
@@ -583,13 +614,11 @@ def page_review(settings: Settings, live: bool) -> None:
 
     def work(provider: Any, notice: str) -> ReviewReport:
         with ThreadPoolExecutor(len(tasks)) as pool:
-            futures = [
-                pool.submit(run_task, t, draft, context, provider=provider, notice=notice) for t in tasks
-            ]
+            futures = [pool.submit(run_task, t, draft, context, provider=provider, notice=notice) for t in tasks]
             questions, complexity = (f.result() for f in futures)
         return ReviewReport(analyze(draft, context), questions, complexity)
 
-    run_controls("review_result", "Prepare questions", settings, live, draft, context, work, tasks)
+    run_controls("review_result", "Prepare questions", ui, draft, context, work, tasks)
     outcome = current("review_result", draft, context)
     if outcome is None:
         return
@@ -610,9 +639,7 @@ def page_review(settings: Settings, live: bool) -> None:
     show_missing_context(report.analysis)
     show_guards(results)
     md = analysis_markdown(
-        report.analysis.model_copy(
-            update={"questions": report.questions.result.questions, "complexity": flags}
-        )
+        report.analysis.model_copy(update={"questions": report.questions.result.questions, "complexity": flags})
     )
     st.download_button(
         "Download questions and flags (Markdown)",
@@ -623,15 +650,280 @@ def page_review(settings: Settings, live: bool) -> None:
     )
 
 
-def page_rehearse(settings: Settings, live: bool) -> None:
-    st.subheader("Rehearse a scope change")
-    st.info(
-        "The scope-change rehearsal is being built (assistant.rehearsal). Use the other two pages meanwhile."
+def scope_inputs() -> Any:
+    """The scope change as the PM describes it, or None until the original scope and the change are given."""
+    from pydantic import ValidationError
+
+    from assistant.scope import ScopeChangeInput
+
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        original = st.text_area(
+            "The original scope",
+            key="scope_original",
+            height=110,
+            placeholder="e.g. CSV export of the reports page, one fixed set of columns.",
+        )
+        change = st.text_area(
+            "What changed",
+            key="scope_change",
+            height=110,
+            placeholder="e.g. Sales now also wants Excel export and scheduled emails.",
+        )
+    with right, st.expander("Context (optional): facts only you know", expanded=True):
+        values = {field: st.text_input(label, key=key, placeholder=hint) for key, field, label, hint in SCOPE_FIELDS}
+    if not original.strip() or not change.strip():
+        return None
+    try:
+        return ScopeChangeInput(original=original, change=change, **values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        st.warning(f"{first['loc'][0]}: {first['msg']}")
+        return None
+
+
+def show_scope(result: Any) -> None:
+    brief, draft = result.brief.result, result.stakeholder.result
+    inp = result.inputs
+    st.markdown("#### 1. Talk to the engineering lead first")
+    st.markdown(f"**Open with:** “{esc(brief.opening_line)}”", unsafe_allow_html=True)
+    if brief.moving_target and brief.moving_target_note:
+        st.warning(brief.moving_target_note, icon="🔁")
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.markdown("**What changed** (restated)")
+        show_html(mark_slots(brief.what_changed))
+        st.markdown("**Why**")
+        show_html(mark_slots(brief.why))
+        if brief.lint_findings:
+            st.markdown("**Phrasing in your change note**")
+            marks = [
+                Mark(f.start, f.end, SEVERITY_STYLE[f.severity][0], f"{f.message} Why: {f.why}")
+                for f in brief.lint_findings
+            ]
+            show_html(highlight(inp.change, marks))
+            for c in brief.restatement:
+                st.markdown(f"- {esc(c.description)} _{esc(c.reason)}_", unsafe_allow_html=True)
+        st.markdown(
+            "**What you don't know yet**\n" + "\n".join(f"- {esc(u)}" for u in brief.unknowns), unsafe_allow_html=True
+        )
+    with right:
+        st.markdown("**Questions to assess the impact together**")
+        st.markdown(
+            "\n".join(f"{i}. {esc(q.text)} _({q.topic})_" for i, q in enumerate(brief.questions, 1)),
+            unsafe_allow_html=True,
+        )
+        if brief.complexity:
+            with st.expander(f"Likely complexity in the change ({len(brief.complexity)})"):
+                show_flags(brief.complexity)
+
+    st.markdown("#### 2. Then tell stakeholders the change and its trade-off")
+    show_html(mark_slots(draft.text))
+    if draft.slots:
+        st.warning(
+            f"Fill in {len(draft.slots)} slot{'s' if len(draft.slots) != 1 else ''} once the "
+            "engineering lead has assessed the impact.",
+            icon="✍️",
+        )
+    st.code(draft.text, language=None, wrap_lines=True)
+    findings = result.consistency.result.findings
+    if findings:
+        st.error(f"The message promises what the brief left open ({len(findings)}):", icon="⚖️")
+        for f in findings:
+            st.markdown(f"- **{f.kind}** “{esc(f.text)}”: {esc(f.explanation)}", unsafe_allow_html=True)
+    else:
+        st.success(
+            "Consistency check passed: no promised date, scope or certainty, no blame, no minimising, "
+            "no estimate, no invented fact.",
+            icon="⚖️",
+        )
+    show_guards([result.brief, result.stakeholder])
+
+
+def rehearsal_markdown(state: Any) -> str:
+    from assistant.cli_scope import debrief_text
+
+    out = ["# Scope-change rehearsal", "", f"Persona: {state.persona}", "", "## Transcript", ""]
+    out += [f"**{'You' if t.speaker == 'pm' else 'Lead'}:** {t.text}  " for t in state.transcript]
+    if state.debrief is not None:
+        out += ["", "## Debrief", "", "```text", debrief_text(state.debrief.result), "```"]
+    return "\n".join(out) + "\n"
+
+
+def show_debrief(state: Any) -> None:
+    debrief = state.debrief.result
+    st.markdown("#### Debrief")
+    cols = st.columns(3)
+    cols[0].metric("Rules score", f"{debrief.deterministic_score}/{debrief.max_score}")
+    if debrief.model_score is not None:
+        cols[1].metric("Model score", f"{debrief.model_score}/{debrief.max_score}")
+    cols[2].metric("Your lines", debrief.pm_turns)
+    st.caption(debrief.method)
+    for item in debrief.items:
+        with st.container(border=True):
+            dots = "●" * item.score + "○" * (2 - item.score)
+            st.markdown(f"**{item.label}** {dots} {item.score}/2 · _{item.source}_")
+            st.markdown(esc(item.explanation), unsafe_allow_html=True)
+            for quote in item.evidence:
+                st.markdown(f"> {esc(quote)}", unsafe_allow_html=True)
+    st.info(debrief.summary)
+    if debrief.next_time:
+        st.markdown("**Next time**\n" + "\n".join(f"- {esc(t)}" for t in debrief.next_time), unsafe_allow_html=True)
+    show_guards([state.debrief])
+
+
+def rehearsal_step(ui: Ui, action: Callable[[Any], None], label: str) -> None:
+    """One step of the role-play (a line, or the end) on a copy of the state; errors are one message."""
+    from assistant.rehearsal import Rehearsal
+    from assistant.textio import InputError
+
+    st.session_state.pop("rehearsal_error", None)
+    try:
+        provider, _ = make_provider(ui.settings)
+        session = Rehearsal.from_state(st.session_state["rehearsal"], provider)
+        if provider is None:
+            action(session)
+        else:
+            with st.spinner(f"{label} ({provider.name}, {provider.model})…"):
+                action(session)
+    except (ProviderError, InputError) as error:
+        st.session_state["rehearsal_error"] = getattr(error, "user_message", str(error))
+        return
+    st.session_state["rehearsal"] = session.to_state()
+
+
+def page_rehearse(ui: Ui) -> None:
+    from assistant.rehearsal import PERSONAS, LeadTurnAnswer, Rehearsal, transcript_text
+    from assistant.scope import (
+        BriefAnswer,
+        StakeholderAnswer,
+        brief_hints,
+        offline_brief,
+        prepare_scope_change,
     )
+
+    st.subheader("Rehearse a scope change")
+    st.caption(
+        "Scope changed mid-sprint? Prepare the talk with your engineering lead, draft the message to "
+        "stakeholders with the impact left open, then practise the conversation and get a debrief."
+    )
+    inp = scope_inputs()
+
+    def brief_counts(provider: Any) -> list[int]:
+        fields = inp.prompt_fields()
+        hints = brief_hints(inp, [], [])
+        return [
+            prompt_tokens(provider, "scope_brief", BriefAnswer, {**fields, "hints": hints}),
+            prompt_tokens(
+                provider,
+                "stakeholder_message",
+                StakeholderAnswer,
+                {**fields, "hints": hints, "what_changed": inp.change},
+            ),
+        ]
+
+    cols = st.columns([1, 3])
+    clicked = cols[0].button("Prepare the brief", type="primary", key="run_scope_result", disabled=inp is None)
+    if inp is not None:
+        show_estimate(ui, cols[1], brief_counts, " (brief, then stakeholder message)")
+    if clicked and inp is not None:
+        execute(
+            "scope_result",
+            "Preparing the brief",
+            lambda p, n: prepare_scope_change(inp, p, notice=n),
+            inp.model_dump_json(),
+            None,
+            ui.settings,
+        )
+    outcome = current("scope_result", inp.model_dump_json() if inp else "", None)
+    if outcome is not None:
+        result = outcome.report
+        show_provenance([result.brief, result.stakeholder], outcome.elapsed_s, result.brief.notice)
+        show_scope(result)
+        from assistant.cli_scope import scope_markdown
+
+        st.download_button(
+            "Download the brief and message (Markdown)",
+            scope_markdown(result),
+            file_name="scope-change.md",
+            mime="text/markdown",
+            key="download_scope",
+        )
+
+    st.divider()
+    st.markdown("#### 3. Rehearse the conversation")
+    state = st.session_state.get("rehearsal")
+    if state is None:
+        cols = st.columns([2, 1, 2], vertical_alignment="bottom")
+        persona = cols[0].selectbox(
+            "The engineering lead is", list(PERSONAS), key="persona", format_func=lambda p: PERSONAS[p]
+        )
+        if cols[1].button("Start the rehearsal", key="start_rehearsal", disabled=inp is None):
+            st.session_state["rehearsal"] = Rehearsal.start(inp, persona).to_state()
+            st.rerun()
+        if inp is None:
+            st.caption("Describe the original scope and the change above to start.")
+        return
+
+    st.caption(
+        f"You are talking to a {PERSONAS[state.persona]}. Say your lines as you would in person; "
+        "end when you are done, for a scored debrief."
+    )
+    cols = st.columns([1, 1, 3])
+    end = cols[0].button(
+        "End and debrief", key="end_rehearsal", disabled=state.debrief is not None or not state.transcript
+    )
+    if cols[1].button("Start over", key="reset_rehearsal"):
+        for key in ("rehearsal", "rehearsal_error", "unsent_line"):
+            st.session_state.pop(key, None)
+        st.rerun()
+    if end:
+        rehearsal_step(ui, lambda session: session.end(), "Scoring your lines")
+        st.rerun()  # redraw the controls for the ended session
+    if state.debrief is None and (line := st.chat_input("Your line to the engineering lead", key="pm_line")):
+        st.session_state["unsent_line"] = line
+        rehearsal_step(ui, lambda session: session.reply(line), "The lead is thinking")
+        if "rehearsal_error" not in st.session_state:
+            st.session_state.pop("unsent_line", None)
+        st.rerun()  # redraw the controls with the new turn
+    if state.debrief is None:
+        variables = {
+            **state.inputs.prompt_fields(),
+            "transcript": transcript_text(state.transcript),
+            "pm_line": "",
+            "persona": PERSONAS[state.persona],
+            "hints": "",
+        }
+        count = lambda provider: [prompt_tokens(provider, "lead_turn", LeadTurnAnswer, variables)]  # noqa: E731
+        show_estimate(ui, cols[2], count, " for your next line")
+
+    for turn in state.transcript:
+        pm = turn.speaker == "pm"
+        with st.chat_message("user" if pm else "assistant", avatar="🧑‍💼" if pm else "🛠️"):
+            st.markdown(esc(turn.text), unsafe_allow_html=True)
+            if not pm and turn.concern:
+                st.caption(f"concern: {turn.concern}")
+    if not state.transcript:
+        opening = offline_brief(state.inputs).opening_line
+        st.info(f"Try opening with: “{esc(opening)}”", icon="💬")
+    if error := st.session_state.get("rehearsal_error"):
+        st.error(error, icon="⚠️")
+        if unsent := st.session_state.get("unsent_line"):
+            st.caption("Your line was not sent; here it is to copy and send again:")
+            st.code(unsent, language=None, wrap_lines=True)
+    if state.debrief is not None:
+        show_debrief(state)
+        st.download_button(
+            "Download the transcript and debrief (Markdown)",
+            rehearsal_markdown(state),
+            file_name="rehearsal.md",
+            mime="text/markdown",
+            key="download_rehearsal",
+        )
 
 
 # ---------------------------------------------------------------- layout
-def sidebar() -> tuple[str, Settings, bool]:
+def sidebar() -> tuple[str, Ui]:
     with st.sidebar:
         st.title("PM assistant")
         page = st.radio("Page", PAGES, key="page")
@@ -656,9 +948,7 @@ def sidebar() -> tuple[str, Settings, bool]:
                 "Base URL",
                 value=env.base_url or "",
                 key=f"base_url_{provider}",
-                placeholder="http://127.0.0.1:8000/v1"
-                if provider == "openai-compatible"
-                else "the provider's own",
+                placeholder="http://127.0.0.1:8000/v1" if provider == "openai-compatible" else "the provider's own",
                 help="Needed for an OpenAI-compatible server; optional for the others.",
             )
             source = key_source(provider)
@@ -685,14 +975,23 @@ def sidebar() -> tuple[str, Settings, bool]:
             key="live",
             help="Offline only: re-checks when you leave the box or press Ctrl+Enter.",
         )
-    return page, build_settings(provider, model, base_url, cache), live
+        estimate = st.empty()
+    return page, Ui(build_settings(provider, model, base_url, cache), live, estimate)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> bool:
+    """Load and compile the rules once per server process, at page load rather than on the first click."""
+    run_analyze(EXAMPLE_DRAFT)
+    return True
 
 
 def main() -> None:
     st.set_page_config(page_title="PM feasibility assistant", page_icon="🧭", layout="wide")
+    warm_up()
     keep_widget_state()
-    page, settings, live = sidebar()
-    {PAGE_REWRITE: page_rewrite, PAGE_REVIEW: page_review, PAGE_REHEARSE: page_rehearse}[page](settings, live)
+    page, ui = sidebar()
+    {PAGE_REWRITE: page_rewrite, PAGE_REVIEW: page_review, PAGE_REHEARSE: page_rehearse}[page](ui)
 
 
 main()

@@ -152,9 +152,7 @@ def test_context_fields_fill_the_slots() -> None:
 
 def test_user_text_is_html_escaped() -> None:
     at = start()
-    type_draft(
-        at, 'Can we just <script>alert("x")</script> add <b>export</b> for $5 and $6? Should be simple.'
-    )
+    type_draft(at, 'Can we just <script>alert("x")</script> add <b>export</b> for $5 and $6? Should be simple.')
     shown = "\n".join(str(m.value) for m in at.markdown)
     assert "<script>" not in shown and "<b>export" not in shown
     assert "&lt;script&gt;" in shown and "&#36;5" in shown
@@ -263,9 +261,7 @@ def test_llm_review_page_replayed_calls_two_chains() -> None:
 def test_provider_error_is_one_message_and_the_draft_stays() -> None:
     router = respx.Router(assert_all_called=False)
     router.post(OPENAI_URL).mock(
-        return_value=httpx.Response(
-            401, json=openai_error("Incorrect API key provided", type="invalid_api_key")
-        )
+        return_value=httpx.Response(401, json=openai_error("Incorrect API key provided", type="invalid_api_key"))
     )
     at = with_provider("openai", router, OPENAI_KEY)
     at.text_input(key="ctx_who").input("the finance team")
@@ -274,8 +270,7 @@ def test_provider_error_is_one_message_and_the_draft_stays() -> None:
     assert not at.exception
     assert len(at.error) == 1
     assert (
-        at.error[0].value
-        == "OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY holds a valid, active key."
+        at.error[0].value == "OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY holds a valid, active key."
     )
     assert "Your draft and context are kept" in texts(at)
     assert at.text_area(key="draft").value == DRAFT
@@ -308,3 +303,140 @@ def test_compatible_server_without_base_url_explains() -> None:
     at.button(key="run_rewrite_result").click().run()
     assert not at.exception
     assert any("needs ASSISTANT_BASE_URL" in e.value for e in at.error)
+
+
+# ---------------------------------------------------------------- the scope-change rehearsal
+ORIGINAL = "CSV export of the reports page: one fixed set of columns, for March 15."
+CHANGE = "Sales now wants Excel export too, and scheduled emails. Just a minor tweak, shouldn't affect the timeline."
+OPENING = (
+    "Something has changed that might affect the sprint. Sales asked for Excel export and scheduled "
+    "emails for the Acme renewal. What would this do to the sprint?"
+)
+SCOPE_ANSWERS: dict[str, dict[str, Any]] = {
+    "BriefAnswer": {
+        "what_changed": "Sales now also wants Excel export and scheduled emails.",
+        "why": "Sales, for the Acme renewal.",
+        "unknowns": ["What the change does to this sprint."],
+        "questions": [
+            {"topic": "components", "text": "Which parts of the export does this touch?"},
+            {"topic": "rework", "text": "What of the CSV work would be redone?"},
+            {"topic": "sprint-risk", "text": "What does this put at risk this sprint?"},
+            {"topic": "smaller-alternative", "text": "Would Excel alone, without schedules, help first?"},
+        ],
+        "opening_line": "Something changed; I want to understand the impact before I tell anyone.",
+    },
+    "StakeholderAnswer": {
+        "change": "Sales also asked for Excel export and scheduled emails.",
+        "impact": "We are assessing the impact with engineering. [impact: what it changes in the sprint]",
+        "options": [{"option": "Take it in now", "trade_off": "[trade-off: what moves]"}],
+        "decision_needed": "Which option to take.",
+    },
+    "LeadTurnAnswer": {
+        "text": "Thanks for telling me first. How much of the CSV work is affected?",
+        "concern": "rework",
+    },
+    "DebriefAnswer": {
+        "items": [
+            {
+                "criterion": "asked-before-asserting",
+                "score": 2,
+                "evidence": ["What would this do to the sprint?"],
+                "explanation": "Asked about the impact first.",
+            }
+        ],
+        "summary": "A calm, curious opening.",
+        "next_time": ["Offer two options with their trade-offs."],
+    },
+}
+
+
+def fill_scope(at: AppTest) -> None:
+    at.radio(key="page").set_value("Rehearse a scope change").run()
+    at.text_area(key="scope_original").input(ORIGINAL)
+    at.text_area(key="scope_change").input(CHANGE)
+    at.text_input(key="scope_who_why").input("Sales, for the Acme renewal")
+    at.text_input(key="scope_changed_before").input("1")
+    at.run()
+
+
+def test_rehearsal_page_offline_end_to_end() -> None:
+    at = start()
+    fill_scope(at)
+    at.button(key="run_scope_result").click().run()
+    assert not at.exception
+    shown = texts(at)
+    # the brief: opening line, the minimising phrase flagged in the change note, questions, flags
+    assert "Talk to the engineering lead first" in shown
+    assert "already changed during the sprint" in shown  # moving target (changed once before)
+    assert ">Just a minor tweak</mark>" in shown and ">shouldn&#x27;t affect the timeline</mark>" in shown
+    assert "1. Which parts of the system does this change touch?" in shown
+    assert "**Scheduled or background work**" in shown
+    # the stakeholder message with visible slots, copyable, and the consistency check
+    message = at.code[0].value
+    assert "[impact: " in message and "[trade-off: " in message
+    assert ">[impact: " in shown
+    assert "Consistency check passed" in shown
+
+    at.button(key="start_rehearsal").click().run()
+    assert "Try opening with:" in texts(at)
+    at.chat_input(key="pm_line").set_value(OPENING).run()
+    at.chat_input(key="pm_line").set_value("It's just a small change, can you squeeze it in?").run()
+    assert not at.exception
+    speakers = [m.name for m in at.chat_message]
+    assert speakers == ["user", "assistant", "user", "assistant"]
+    lead = "\n".join(str(m.value) for m in at.chat_message[3].markdown)
+    assert "worries me" in lead  # the scripted lead pushes back on "just a small change"
+
+    at.button(key="end_rehearsal").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Debrief" in shown
+    assert "**Asked before asserting** ●● 2/2" in shown
+    assert "**Did not bargain the estimate or trivialise** ○○ 0/2" in shown
+    assert "> squeeze it in" in shown  # the PM's own words as evidence
+    assert [m.value for m in at.metric][:1] == ["4/10"]
+    assert not at.chat_input  # the role-play has ended
+
+    at.button(key="reset_rehearsal").click().run()
+    assert not at.chat_message and at.text_area(key="scope_change").value == CHANGE
+
+
+def test_rehearsal_replayed_with_a_provider_error_mid_conversation() -> None:
+    router = respx.Router(assert_all_called=False)
+    failing = {"on": False}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if failing["on"]:
+            return httpx.Response(401, json=openai_error("Incorrect API key", type="invalid_api_key"))
+        return httpx.Response(200, json=openai_chat_completion(SCOPE_ANSWERS[schema_name(request)]))
+
+    route = router.post(OPENAI_URL).mock(side_effect=answer)
+    at = with_provider("openai", router, OPENAI_KEY)
+    fill_scope(at)
+    assert "prompt tokens in 2 calls (brief, then stakeholder message)" in texts(at)
+    at.button(key="run_scope_result").click().run()
+    assert not at.exception
+    assert "Which parts of the export does this touch?" in texts(at)
+    assert "[impact: what it changes in the sprint]" in at.code[0].value
+
+    at.button(key="start_rehearsal").click().run()
+    assert "prompt tokens in 1 call for your next line" in texts(at)
+    at.chat_input(key="pm_line").set_value(OPENING).run()
+    assert "How much of the CSV work is affected?" in texts(at)
+
+    failing["on"] = True
+    at.chat_input(key="pm_line").set_value("Could we ship Excel first and schedules later?").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors == ["OpenAI rejected the API key (HTTP 401): check OPENAI_API_KEY holds a valid, active key."]
+    assert "Could we ship Excel first and schedules later?" in [c.value for c in at.code]  # the unsent line
+    assert len(at.chat_message) == 2  # the failed line did not enter the transcript
+
+    failing["on"] = False
+    at.button(key="end_rehearsal").click().run()
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert "Model score" in [m.label for m in at.metric]
+    assert "_model_" in shown and "A calm, curious opening." in shown
+    names = [schema_name(c.request) for c in route.calls]
+    assert names[:3] == ["BriefAnswer", "StakeholderAnswer", "LeadTurnAnswer"] and names[-1] == "DebriefAnswer"
