@@ -45,7 +45,30 @@ _CONTEXT_MARK = "\n<<<assistant-context>>>\n"
 
 # ---------------------------------------------------------------- what the model answers (wire models)
 class _Wire(BaseModel):
+    """Base of the answer schemas sent to models: compact JSON schema (no titles) to save prompt tokens."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = super().model_json_schema(*args, **kwargs)
+        definitions = schema.pop("$defs", {})
+        return _compact(schema, definitions)
+
+
+def _compact(node: Any, definitions: dict[str, Any]) -> Any:
+    """Drop titles and inline `$ref`s: the same schema in fewer tokens."""
+    if isinstance(node, dict):
+        if set(node) == {"$ref"}:
+            return _compact(definitions[node["$ref"].rsplit("/", 1)[-1]], definitions)
+        return {
+            key: _compact(value, definitions)
+            for key, value in node.items()
+            if not (key == "title" and isinstance(value, str))
+        }
+    if isinstance(node, list):
+        return [_compact(item, definitions) for item in node]
+    return node
 
 
 class ChangeAnswer(_Wire):
@@ -88,6 +111,7 @@ class TaskSpec:
     name: str
     answer_model: type[BaseModel]
     finish: Callable[[Any, str, list[str]], tuple[BaseModel, list[GuardFinding]]]
+    hints: tuple[str, ...] = ("phrases", "missing", "complexity", "vague")
 
 
 def _finish_rewrite(answer: RewriteAnswer, draft: str, sources: list[str]) -> tuple[Rewrite, list[GuardFinding]]:
@@ -142,28 +166,27 @@ def _finish_complexity(
 
 
 TASKS: dict[str, TaskSpec] = {
-    "rewrite": TaskSpec("rewrite", RewriteAnswer, _finish_rewrite),
-    "questions": TaskSpec("questions", QuestionsAnswer, _finish_questions),
-    "complexity": TaskSpec("complexity", ComplexityAnswer, _finish_complexity),
+    "rewrite": TaskSpec("rewrite", RewriteAnswer, _finish_rewrite, ("phrases", "missing")),
+    "questions": TaskSpec("questions", QuestionsAnswer, _finish_questions, ("complexity", "vague")),
+    "complexity": TaskSpec("complexity", ComplexityAnswer, _finish_complexity, ("complexity",)),
 }
 
 
 # ---------------------------------------------------------------- hints and inputs
-def hints_for(analysis: Analysis) -> str:
-    """The offline findings, short, as hints for the model."""
+def hints_for(analysis: Analysis, kinds: tuple[str, ...] = ("phrases", "missing", "complexity", "vague")) -> str:
+    """The offline findings a task needs, short, as hints for the model."""
     lines = []
-    if analysis.findings:
-        lines.append(
-            "- trust-damaging phrases: " + "; ".join(f'"{f.text}" ({f.category})' for f in analysis.findings[:8])
-        )
+    if "phrases" in kinds and analysis.findings:
+        phrases = "; ".join(f'"{f.text}" ({f.category})' for f in analysis.findings[:8])
+        lines.append(f"- trust-damaging phrases: {phrases}")
     missing = [e.element for e in analysis.context if not e.present]
-    if missing:
+    if "missing" in kinds and missing:
         lines.append("- missing context (use [needs: …] slots, do not guess): " + ", ".join(missing))
-    if analysis.complexity:
+    if "complexity" in kinds and analysis.complexity:
         lines.append(
             "- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in analysis.complexity[:8])
         )
-    if analysis.ambiguities:
+    if "vague" in kinds and analysis.ambiguities:
         lines.append("- vague terms: " + ", ".join(f'"{a.text}"' for a in analysis.ambiguities[:8]))
     return "\n".join(lines) or "- nothing flagged"
 
@@ -248,7 +271,7 @@ class TaskRunner:
         system, user = self.prompt.render(
             draft=delimit(draft, "draft"),
             context=delimit(context_text, "context") or "(none given)",
-            hints=hints_for(analysis),
+            hints=hints_for(analysis, self.spec.hints),
         )
         return system, user, redaction
 
@@ -257,7 +280,7 @@ class TaskRunner:
         system, user, redaction = self.messages(draft, context, analysis)
         call = structured_call(self.provider, self.prompt, system, user, self.spec.answer_model, self.spec.name)
         answer = redaction.restore_obj(call.answer) if redaction is not None else call.answer
-        sources = [draft, context.as_text() if context else "", hints_for(analysis)]
+        sources = [draft, context.as_text() if context else "", hints_for(analysis, self.spec.hints)]
         result, findings = self.spec.finish(answer, draft, sources)
         return self._wrap(result, findings, call.response, call.attempts, call.repaired, redaction)
 
