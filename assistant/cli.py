@@ -133,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_context_arg(p)
     add_provider_args(p)
     p.set_defaults(handler=cmd_analyze)
+
+    from . import cli_eval, cli_scope
+
+    cli_scope.register(sub)
+    cli_eval.register(sub)
     return parser
 
 
