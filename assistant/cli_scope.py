@@ -57,6 +57,7 @@ def _add_scope_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--provider", choices=PROVIDERS, help="engine to use (default: from the environment)")
     p.add_argument("--model", help="model name for the provider")
     p.add_argument("--base-url", help="base URL (for openai-compatible servers)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the response cache")
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -105,7 +106,11 @@ def _provider(args: argparse.Namespace) -> tuple[Provider | None, str]:
     from . import engine
     from .settings import Settings
 
-    given = {k: v for k, v in (("provider", args.provider), ("model", args.model), ("base_url", args.base_url)) if v}
+    given: dict[str, Any] = {
+        k: v for k, v in (("provider", args.provider), ("model", args.model), ("base_url", args.base_url)) if v
+    }
+    if args.no_cache:
+        given["cache_enabled"] = False
     return engine.provider_from_settings(Settings(**given))
 
 

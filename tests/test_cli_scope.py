@@ -125,8 +125,8 @@ def test_scope_change_errors_are_one_line_on_stderr_with_exit_2(
     assert captured.err.count("\n") == 1 and message in captured.err and "Traceback" not in captured.err
 
 
-def test_scope_change_through_a_replayed_model(
-    files: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_scope_change_through_a_replayed_model_without_the_cache(
+    files: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from test_scope import BRIEF_ANSWER, STAKEHOLDER_ANSWER
 
@@ -140,14 +140,15 @@ def test_scope_change_through_a_replayed_model(
     real = engine.provider_from_settings
     monkeypatch.setattr(engine, "provider_from_settings", lambda s: real(s, http_client=client_for(router)))
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli-scope-0123456789")
-    monkeypatch.setenv("ASSISTANT_CACHE", "false")
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
 
-    assert main(["scope-change", *files, "--provider", "openai", "--model", "gpt-5.4-mini"]) == 0
+    assert main(["scope-change", *files, "--provider", "openai", "--model", "gpt-5.4-mini", "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert route.call_count == 2
     assert "(engine: llm)" in out and "Guards on the model's output" in out
     assert "[date-promise]" in out  # the model's "we will deliver by May 10" is caught
     assert "sk-test-cli-scope" not in out
+    assert not (tmp_path / "cache").exists()
 
 
 # ---------------------------------------------------------------- rehearse
