@@ -653,7 +653,8 @@ class DebriefAnswer(_Wire):
     next_time: list[str]
 
 
-def transcript_text(transcript: list[Turn], persona: str = "lead") -> str:
+def transcript_text(transcript: list[Turn]) -> str:
+    """The conversation as "PM: …" / "Lead: …" lines, for prompts."""
     return "\n".join(f"{'PM' if t.speaker == 'pm' else 'Lead'}: {t.text}" for t in transcript) or "(nothing yet)"
 
 
