@@ -1,0 +1,80 @@
+"""No recording may carry anything that looks like a credential: provider keys, bearer tokens, long
+random tokens, or Authorization / x-api-key headers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
+FILES = sorted(RECORDINGS.rglob("*.json"))
+
+_PATTERNS = {
+    "OpenAI-style key": re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"),
+    "Anthropic key": re.compile(r"sk-ant-"),
+    "bearer token": re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}"),
+    "key parameter": re.compile(r"(?i)[?&](?:api[_-]?key|key|access_token|token)="),
+}
+_SECRET_HEADERS = {"authorization", "x-api-key", "api-key", "proxy-authorization", "cookie", "set-cookie"}
+_LONG_TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{40,}")
+
+
+def _entropy(text: str) -> float:
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in Counter(text).values())
+
+
+def _headers(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "headers" and isinstance(value, dict):
+                yield from (k.lower() for k in value)
+            else:
+                yield from _headers(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _headers(item)
+
+
+def problems(text: str) -> list[str]:
+    """Everything key-like in a recording's text."""
+    found = [f"{name}: {m.group(0)[:12]}…" for name, rx in _PATTERNS.items() for m in rx.finditer(text)]
+    for m in _LONG_TOKEN.finditer(text):
+        token = m.group(0)
+        if re.search(r"\d", token) and re.search(r"[A-Za-z]", token) and _entropy(token) > 3.5:
+            found.append(f"long random token: {token[:12]}…")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return found
+    found += [f"credential header: {h}" for h in _headers(data) if h in _SECRET_HEADERS]
+    return found
+
+
+def test_there_are_recordings_to_scan() -> None:
+    assert FILES
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(RECORDINGS)) for p in FILES])
+def test_recording_has_no_credentials(path: Path) -> None:
+    assert problems(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        '{"k": "sk-proj-abcdefgh12345678"}',
+        '{"k": "sk-ant-api03-xyz"}',
+        '{"request": {"headers": {"Authorization": "Bearer abc"}}}',
+        '{"request": {"headers": {"x-api-key": "whatever"}}}',
+        '{"url": "https://h.test/v1?api_key=abc"}',
+        '{"k": "Zx9Qw2Er7Ty4Ui1Op0As5Df8Gh3Jk6Lz2Xc9Vb4Nm7Qa1Ws"}',
+    ],
+)
+def test_the_scanner_catches_planted_keys(planted: str) -> None:
+    assert problems(planted)
