@@ -204,3 +204,27 @@ def test_rehearse_with_a_missing_key_is_a_one_line_error(files: list[str]) -> No
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "ANTHROPIC_API_KEY" in done.stderr
     assert json.dumps(done.stdout) == '""'
+
+
+# ---------------------------------------------------------------- through the main CLI
+def test_main_cli_runs_scope_change_offline(files: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from assistant.cli import main as assistant_main
+
+    assert assistant_main(["scope-change", *files, "--format", "json"]) == 0
+    assert ScopeChangeResult.model_validate_json(capsys.readouterr().out).engine == "offline"
+
+
+def test_main_cli_runs_rehearse_with_piped_stdin(files: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_", "ASSISTANT_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "rehearse", *files, "--persona", "supportive"],
+        input=f"{OPENING}\n/end\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert "lead> Thanks for coming to me before telling anyone else." in done.stdout
+    assert "PM turns scored: 1" in done.stdout
