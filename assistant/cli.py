@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+
+# The CLI uses no pydantic plugin; skipping their discovery (an entry-point scan of every installed
+# package) keeps start-up fast. A user who needs plugins can still set the variable themselves.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -57,7 +62,6 @@ def add_provider_args(parser: argparse.ArgumentParser) -> None:
 
 def provider_from_args(args: argparse.Namespace):  # -> tuple[Provider | None, str]
     """Build the provider the flags and environment select; offline needs no heavy import."""
-    import os
 
     chosen = args.provider or os.environ.get("ASSISTANT_PROVIDER", "").strip().lower() or None
     has_key = any(os.environ.get(k, "").strip() for k in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"))
@@ -344,8 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("assistant: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `assistant analyze x | head`: stop quietly
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # a provider or prompt failure: one clear line, never a traceback

@@ -8,16 +8,18 @@ inside a word is dropped.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterator
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from pathlib import Path
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
-from .schemas import Severity
+from .schemas import CONTEXT_ELEMENT_IDS
 from .textutil import Document, is_word_char
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -108,13 +110,19 @@ class PatternSet:
 class _LazyPattern:
     """One pattern: its source, the literals every match contains, and the regex compiled on first use."""
 
-    __slots__ = ("_regex", "literals", "source", "wrap")
+    __slots__ = ("_literals", "_regex", "source", "wrap")
 
     def __init__(self, source: str, wrap: bool = True) -> None:
         self.source = source
         self.wrap = wrap
         self._regex: re.Pattern[str] | None = None
-        self.literals = required_literals(source)
+        self._literals: tuple[str, ...] | bool | None = False  # False: not derived yet
+
+    @property
+    def literals(self) -> tuple[str, ...] | None:
+        if self._literals is False:
+            self._literals = required_literals(self.source)
+        return self._literals  # type: ignore[return-value]
 
     @property
     def regex(self) -> re.Pattern[str]:
@@ -137,12 +145,23 @@ class _LazyPattern:
                 yield match.span()
 
 
+_LITERALS: dict[str, tuple[str, ...] | None] = {}
+
+
 def required_literals(pattern: str) -> tuple[str, ...] | None:
     """Strings of which every match of `pattern` contains at least one, or None when none can be derived.
 
     Walks the parsed regex: a sequence contributes its longest literal run or the literals of a mandatory
-    group or alternation; the candidate whose shortest string is longest wins.
+    group or alternation; the candidate whose shortest string is longest wins. Memoised (and cached on
+    disk with the rules), because parsing regexes costs more than matching a short draft.
     """
+    if pattern in _LITERALS:
+        return _LITERALS[pattern]
+    _LITERALS[pattern] = found = _derive_literals(pattern)
+    return found
+
+
+def _derive_literals(pattern: str) -> tuple[str, ...] | None:
     try:
         parsed = _sre_parse.parse(pattern)
     except re.error:
@@ -218,62 +237,64 @@ def _drop_nested(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-class Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    flag: list[str] = Field(min_length=1)
-    ok: list[str] = Field(min_length=1)
+# ---------------------------------------------------------------- rule records (plain dataclasses: fast to load)
+@dataclass(frozen=True)
+class Examples:
+    flag: tuple[str, ...]
+    ok: tuple[str, ...]
 
 
-class Fix(BaseModel):
+@dataclass(frozen=True)
+class ContextExamples:
+    present: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fix:
     """How the offline rewrite repairs a finding."""
 
-    model_config = ConfigDict(extra="forbid")
-    action: Literal["replace-phrase", "replace-sentence", "drop-sentence"]
-    with_: str = Field(default="", alias="with")
+    action: str
+    with_: str = ""
 
 
-class _Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
-    patterns: list[str] = Field(min_length=1)
-    antipatterns: list[str] = Field(default_factory=list)
-    sentence_exceptions: list[str] = Field(default_factory=list)
+FIX_ACTIONS = ("replace-phrase", "replace-sentence", "drop-sentence")
+AMBIGUITY_CATEGORIES = ("vague-quality", "vague-quantity", "open-ended", "optionality")
+SEVERITIES = ("error", "warning", "suggestion")
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Rule:
+    patterns: tuple[str, ...]
+    antipatterns: tuple[str, ...] = ()
+    sentence_exceptions: tuple[str, ...] = ()
     examples: Examples
 
-    @field_validator("patterns", "antipatterns", "sentence_exceptions")
-    @classmethod
-    def _lower_case(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            letters = re.sub(r"\\[A-Za-z]", "", pattern)
-            if any(c.isupper() for c in letters):
-                raise ValueError(f"pattern {pattern!r} must be lower case (text is folded before matching)")
-        return value
-
-    @property
+    @cached_property
     def matcher(self) -> PatternSet:
-        cached = self.__dict__.get("_matcher")
-        if cached is None:
-            cached = PatternSet(self.patterns, self.antipatterns, self.sentence_exceptions)
-            self.__dict__["_matcher"] = cached
-        return cached
+        return PatternSet(list(self.patterns), list(self.antipatterns), list(self.sentence_exceptions))
 
 
+@dataclass(frozen=True, kw_only=True)
 class TrustRule(_Rule):
     id: str
     category: str
-    severity: Severity
+    severity: str
     message: str
     why: str
-    replacements: list[str] = Field(min_length=1)
+    replacements: tuple[str, ...]
     fix: Fix
 
 
+@dataclass(frozen=True, kw_only=True)
 class AmbiguityRule(_Rule):
     id: str
-    category: Literal["vague-quality", "vague-quantity", "open-ended", "optionality"]
+    category: str
     message: str
     question: str
 
 
+@dataclass(frozen=True, kw_only=True)
 class ComplexityRule(_Rule):
     category: str
     title: str
@@ -282,50 +303,155 @@ class ComplexityRule(_Rule):
     smaller_version: str
 
 
-class ContextExamples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    present: list[str] = Field(min_length=1)
-    missing: list[str] = Field(min_length=1)
-
-
-class ContextRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    element: Literal["who", "problem", "why-now", "evidence", "success", "deadline", "invitation"]
+@dataclass(frozen=True, kw_only=True)
+class ContextRule:
+    element: str
     label: str
-    patterns: list[str] = Field(min_length=1)
-    antipatterns: list[str] = Field(default_factory=list)
+    patterns: tuple[str, ...]
+    antipatterns: tuple[str, ...] = ()
     question: str
     examples: ContextExamples
 
-    @property
+    @cached_property
     def matcher(self) -> PatternSet:
-        cached = self.__dict__.get("_matcher")
-        if cached is None:
-            cached = PatternSet(self.patterns, self.antipatterns, skip_quoted=False)
-            self.__dict__["_matcher"] = cached
-        return cached
+        return PatternSet(list(self.patterns), list(self.antipatterns), skip_quoted=False)
 
 
-def _load_yaml(name: str) -> list[dict]:
+# ---------------------------------------------------------------- validation: field name -> kind
+_TEXT, _TEXTS, _PATTERNS = "text", "texts", "patterns"
+_SPECS: dict[type, dict[str, object]] = {
+    TrustRule: {
+        "id": _TEXT, "category": _TEXT, "severity": SEVERITIES, "message": _TEXT, "why": _TEXT,
+        "replacements": _TEXTS, "fix": Fix, "patterns": _PATTERNS, "antipatterns": _PATTERNS,
+        "sentence_exceptions": _PATTERNS, "examples": Examples,
+    },
+    AmbiguityRule: {
+        "id": _TEXT, "category": AMBIGUITY_CATEGORIES, "message": _TEXT, "question": _TEXT,
+        "patterns": _PATTERNS, "antipatterns": _PATTERNS, "sentence_exceptions": _PATTERNS, "examples": Examples,
+    },
+    ComplexityRule: {
+        "category": _TEXT, "title": _TEXT, "why": _TEXT, "question": _TEXT, "smaller_version": _TEXT,
+        "patterns": _PATTERNS, "antipatterns": _PATTERNS, "sentence_exceptions": _PATTERNS, "examples": Examples,
+    },
+    ContextRule: {
+        "element": CONTEXT_ELEMENT_IDS, "label": _TEXT, "question": _TEXT, "patterns": _PATTERNS,
+        "antipatterns": _PATTERNS, "examples": ContextExamples,
+    },
+}  # fmt: skip
+_OPTIONAL = {"antipatterns", "sentence_exceptions"}
+
+
+def parse_rule(kind: type, raw: object) -> Any:
+    """Validate one rule mapping from YAML and build its record; RuleError names what is wrong."""
+    if not isinstance(raw, dict):
+        raise RuleError("a rule must be a mapping")
+    spec = _SPECS[kind]
+    unknown = set(raw) - set(spec)
+    if unknown:
+        raise RuleError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for name, expected in spec.items():
+        if name not in raw:
+            if name in _OPTIONAL:
+                continue
+            raise RuleError(f"missing field '{name}'")
+        values[name] = _check(name, raw[name], expected)
+    return kind(**values)
+
+
+def _check(name: str, value: Any, expected: object) -> Any:
+    if expected == _TEXT:
+        if not isinstance(value, str) or not value.strip():
+            raise RuleError(f"'{name}' must be non-empty text")
+        return value
+    if isinstance(expected, tuple):
+        if value not in expected:
+            raise RuleError(f"'{name}' must be one of {', '.join(expected)}, not {value!r}")
+        return value
+    if expected in (_TEXTS, _PATTERNS):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise RuleError(f"'{name}' must be a list of non-empty strings")
+        if not value and name not in _OPTIONAL:
+            raise RuleError(f"'{name}' needs at least one entry")
+        if expected == _PATTERNS:
+            for pattern in value:
+                letters = re.sub(r"\\[A-Za-z]", "", pattern)
+                if any(c.isupper() for c in letters):
+                    raise RuleError(f"pattern {pattern!r} must be lower case (text is folded before matching)")
+        return tuple(value)
+    if expected is Fix:
+        if not isinstance(value, dict) or set(value) - {"action", "with"} or value.get("action") not in FIX_ACTIONS:
+            raise RuleError(f"'fix' must be {{action: {'|'.join(FIX_ACTIONS)}, with: text}}")
+        return Fix(value["action"], str(value.get("with", "")))
+    if expected in (Examples, ContextExamples):
+        keys = ("flag", "ok") if expected is Examples else ("present", "missing")
+        if not isinstance(value, dict) or set(value) != set(keys):
+            raise RuleError(f"'examples' must have exactly: {', '.join(keys)}")
+        lists = [_check(f"examples.{key}", value[key], _TEXTS) for key in keys]
+        return expected(*lists)
+    raise AssertionError(expected)
+
+
+# ---------------------------------------------------------------- loading, with a cache of the parsed rules
+def _cache_dir() -> Path | None:
+    configured = os.environ.get("ASSISTANT_CACHE_DIR")
+    if configured:
+        return Path(configured) / "rules"
+    try:
+        from platformdirs import user_cache_path
+    except ImportError:  # pragma: no cover - platformdirs is a dependency
+        return None
+    return user_cache_path("pm-feasibility-assistant", appauthor=False) / "rules"
+
+
+def _load_raw(name: str) -> list[dict]:
+    """The rule file's entries, from a cache keyed by the file's hash when possible (skips YAML parsing
+    and the regex analysis of every pattern); the cache is rebuilt whenever the file changes."""
+    path = RULES_DIR / name
+    data = path.read_bytes()
+    key = hashlib.sha256(data + _CACHE_FORMAT).hexdigest()[:20]
+    cache_dir = _cache_dir()
+    cache_file = cache_dir / f"{path.stem}-{key}.json" if cache_dir else None
+    if cache_file is not None:
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+            _LITERALS.update({p: tuple(v) if v is not None else None for p, v in cached["literals"].items()})
+            return cached["rules"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    path = RULES_DIR / name
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=loader)
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+    loaded = yaml.load(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(loaded, dict) or not isinstance(loaded.get("rules"), list):
         raise RuleError(f"{path}: expected a mapping with a 'rules' list")
-    return data["rules"]
-
-
-def _validated(name: str, model: type[BaseModel]) -> list:
-    rules = []
-    for index, raw in enumerate(_load_yaml(name)):
+    rules = loaded["rules"]
+    if cache_file is not None:
+        patterns = {
+            p for rule in rules if isinstance(rule, dict) for key in ("patterns", "antipatterns")
+            for p in rule.get(key) or [] if isinstance(p, str)
+        }  # fmt: skip
+        literals = {p: required_literals(p) for p in patterns}
         try:
-            rules.append(model.model_validate(raw))
-        except ValueError as exc:
-            ident = raw.get("id") or raw.get("category") or raw.get("element") or f"#{index}"
-            raise RuleError(f"{name}: rule {ident}: {exc}") from exc
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"rules": rules, "literals": literals}), encoding="utf-8")
+            tmp.replace(cache_file)
+        except OSError:
+            pass
+    return rules
+
+
+_CACHE_FORMAT = b"rules-cache-v1"
+
+
+def _validated(name: str, kind: type) -> list:
+    rules = []
+    for index, raw in enumerate(_load_raw(name)):
+        try:
+            rules.append(parse_rule(kind, raw))
+        except RuleError as exc:
+            ident = (raw.get("id") or raw.get("category") or raw.get("element")) if isinstance(raw, dict) else None
+            raise RuleError(f"{name}: rule {ident or f'#{index}'}: {exc}") from None
     return rules
 
 

@@ -63,7 +63,8 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: validators are built on first use, which keeps `import assistant` (and the CLI) fast.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class TextSpan(_Model):

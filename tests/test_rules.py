@@ -113,39 +113,84 @@ def test_complexity_wording_is_hedged_and_never_estimates(category):
         assert not find_estimates(text), text
 
 
-def test_a_rule_with_upper_case_pattern_is_rejected():
-    from assistant.ruleset import RuleError, TrustRule
+def _trust_rule(**overrides):
+    from assistant.ruleset import TrustRule, parse_rule
 
-    with pytest.raises((RuleError, ValueError)):
-        TrustRule.model_validate(
-            {
-                "id": "x.y",
-                "category": "x",
-                "severity": "error",
-                "message": "m",
-                "why": "w",
-                "replacements": ["r"],
-                "fix": {"action": "drop-sentence"},
-                "patterns": ["Should Be Simple"],
-                "examples": {"flag": ["a"], "ok": ["b"]},
-            }
-        )
+    raw = {
+        "id": "x.y",
+        "category": "x",
+        "severity": "error",
+        "message": "m",
+        "why": "w",
+        "replacements": ["r"],
+        "fix": {"action": "drop-sentence"},
+        "patterns": ["simple"],
+        "examples": {"flag": ["simple"], "ok": ["fine"]},
+    }
+    raw.update(overrides)
+    return parse_rule(TrustRule, raw)
+
+
+def test_a_valid_rule_parses():
+    rule = _trust_rule()
+    assert rule.fix.action == "drop-sentence" and rule.patterns == ("simple",)
+
+
+def test_a_rule_with_upper_case_pattern_is_rejected():
+    from assistant.ruleset import RuleError
+
+    with pytest.raises(RuleError, match="lower case"):
+        _trust_rule(patterns=["Should Be Simple"])
 
 
 def test_a_rule_without_should_not_flag_examples_is_rejected():
-    from assistant.ruleset import TrustRule
+    from assistant.ruleset import RuleError
 
-    with pytest.raises(ValueError):
-        TrustRule.model_validate(
-            {
-                "id": "x.y",
-                "category": "x",
-                "severity": "error",
-                "message": "m",
-                "why": "w",
-                "replacements": ["r"],
-                "fix": {"action": "drop-sentence"},
-                "patterns": ["simple"],
-                "examples": {"flag": ["simple"], "ok": []},
-            }
-        )
+    with pytest.raises(RuleError, match="at least one"):
+        _trust_rule(examples={"flag": ["simple"], "ok": []})
+
+
+def test_a_rule_with_unknown_field_or_bad_severity_is_rejected():
+    from assistant.ruleset import RuleError
+
+    with pytest.raises(RuleError, match="unknown field"):
+        _trust_rule(colour="red")
+    with pytest.raises(RuleError, match="severity"):
+        _trust_rule(severity="fatal")
+
+
+def test_parsed_rules_are_cached_by_file_hash_and_rebuilt_when_the_file_changes(tmp_path, monkeypatch):
+    import shutil
+
+    import yaml
+
+    from assistant import ruleset
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ruleset.RULES_DIR, rules_dir)
+    monkeypatch.setattr(ruleset, "RULES_DIR", rules_dir)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    first = ruleset._load_raw("trust_phrases.yaml")
+    assert len(list((tmp_path / "cache" / "rules").glob("trust_phrases-*.json"))) == 1
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("YAML parsed although the cache is fresh")
+
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    assert ruleset._load_raw("trust_phrases.yaml") == first
+    monkeypatch.undo()
+    monkeypatch.setattr(ruleset, "RULES_DIR", rules_dir)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    edited = rules_dir / "trust_phrases.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("quick wins?", "quick wins?x", 1), encoding="utf-8")
+    assert ruleset._load_raw("trust_phrases.yaml") != first
+    assert len(list((tmp_path / "cache" / "rules").glob("trust_phrases-*.json"))) == 2
+
+
+def test_an_unwritable_cache_dir_still_loads_the_rules(tmp_path, monkeypatch):
+    from assistant import ruleset
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(blocker))
+    assert ruleset._load_raw("ambiguity.yaml")
