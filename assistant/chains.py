@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .guards import guard_text
 from .offline import analyze as offline_analyze
@@ -78,7 +78,7 @@ class ChangeAnswer(_Wire):
 
 class RewriteAnswer(_Wire):
     text: str
-    changes: list[ChangeAnswer]
+    changes: list[ChangeAnswer] = Field(max_length=12)
 
 
 class QuestionAnswer(_Wire):
@@ -87,7 +87,7 @@ class QuestionAnswer(_Wire):
 
 
 class QuestionsAnswer(_Wire):
-    questions: list[QuestionAnswer]
+    questions: list[QuestionAnswer] = Field(max_length=12)
 
 
 class FlagAnswer(_Wire):
@@ -100,7 +100,8 @@ class FlagAnswer(_Wire):
 
 
 class ComplexityAnswer(_Wire):
-    flags: list[FlagAnswer]
+    # Bounded lists (maxItems) also bound grammar-constrained local models, which may otherwise loop.
+    flags: list[FlagAnswer] = Field(max_length=8)
 
 
 # ---------------------------------------------------------------- task definitions
