@@ -360,7 +360,7 @@ _SLOTS = re.compile(r"\[(?:needs|impact|trade-off):[^\]]*\]")
 def offline_stakeholder_draft(inp: ScopeChangeInput, brief: EngineeringBrief | None = None) -> StakeholderDraft:
     """A message with the change and visible slots for the impact and each option's trade-off."""
     brief = brief or offline_brief(inp)
-    why = f"Who asked and why: {brief.why}" if inp.who_why else WHY_SLOT
+    why = f"Who asked and why: {_sentence(brief.why)}" if inp.who_why else WHY_SLOT
     change = f"{brief.what_changed.rstrip()} {why}"
     impact = "I am assessing the impact with the engineering lead before we commit to anything. " + IMPACT_SLOT
     options = [TradeOffOption(option=o, trade_off=t) for o, t in OFFLINE_OPTIONS]
@@ -492,7 +492,7 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
     for estimate in find_estimates(text):
         if estimate.lower() not in source_estimates:
             found.append(_fact("estimate", scrubbed, estimate, _ESTIMATE_WHY))
-    for claim in find_invented_claims(text, sources):
+    for claim in _claims_by_line(text, sources):
         if _DATE.fullmatch(claim):
             found.append(
                 _fact(
@@ -530,6 +530,12 @@ def find_promises(text: str, *, certainty: bool = True) -> list[ConsistencyFindi
             if not _NEGATION_NEAR.search(scrubbed[: m.start()]) and not _is_question(scrubbed, m.start()):
                 found.append(_finding("certainty", m.start(), m.end(), text, _PROMISE_EXPLANATIONS["certainty"]))
     return found
+
+
+def _claims_by_line(text: str, sources: list[str]) -> list[str]:
+    """Invented claims line by line, so a name can never run on into the next paragraph's heading."""
+    lines = ("\n" + line for line in text.splitlines())  # the newline keeps "- Item" a sentence start
+    return list(dict.fromkeys(c for line in lines for c in find_invented_claims(line, sources)))
 
 
 def _finding(
@@ -712,7 +718,8 @@ def self_check(texts: dict[str, str], sources: list[str]) -> list[GuardFinding]:
     """The guards in report mode over offline texts (they should find nothing)."""
     findings: list[GuardFinding] = []
     for name, text in texts.items():
-        findings += guard_text(text, sources, field=name, repair=False)[1]
+        for line in text.splitlines():
+            findings += guard_text("\n" + line, sources, field=name, repair=False)[1]
     return findings
 
 
@@ -961,6 +968,11 @@ def prepare_scope_change(
 # ---------------------------------------------------------------- small text helpers
 def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[.;])\s", text, maxsplit=1)[0].rstrip(";.")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?" else f"{text}."
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -431,3 +431,15 @@ def test_wire_answer_models_allow_strict_structured_output() -> None:
 # ---------------------------------------------------------------- the demo document
 def test_demo_document_is_generated_from_the_current_code() -> None:
     assert DOC.read_text(encoding="utf-8") == render(), "run: /work/venv/bin/python tests/scope_demo.py"
+
+
+def test_a_name_ending_a_paragraph_does_not_run_on_into_the_next_heading() -> None:
+    inp = ScopeChangeInput(
+        original="Email notifications for failed payments.",
+        change="We also need Slack notifications for failed payments.",
+        who_why="Globex, whose finance team lives in Slack",  # no full stop: "Slack\n\nEngineering impact"
+    )
+    result = prepare_scope_change(inp)
+    assert "lives in Slack." in result.stakeholder.result.change
+    assert result.consistency.result.findings == [] and result.stakeholder.guards.passed
+    assert check_consistency(result.brief.result, "Finance uses Slack\n\nEngineering impact: [impact: …]") == []
