@@ -172,12 +172,15 @@ def mark_slots(text: str) -> str:
 
 
 def word_diff(before: str, after: str) -> str:
-    """An inline word diff (difflib): removed words struck through in red, added words in green."""
-    a, b = re.findall(r"\s+|[^\s]+", before), re.findall(r"\s+|[^\s]+", after)
+    """An inline word diff (difflib): removed words struck through in red, added words in green.
+    Words carry their trailing whitespace, so a replaced phrase shows as one block; whitespace alone
+    never counts as a change."""
+    a, b = re.findall(r"\s*\S+\s*|\s+", before), re.findall(r"\s*\S+\s*|\s+", after)
+    matcher = difflib.SequenceMatcher(None, [w.strip() for w in a], [w.strip() for w in b], autojunk=False)
     out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.append(esc("".join(a[i1:i2])))
+            out.append(esc("".join(b[j1:j2])))
             continue
         if op in ("delete", "replace"):
             out.append(f'<del style="background:#ffe0e0;color:#a00">{esc("".join(a[i1:i2]))}</del>')
@@ -185,6 +188,22 @@ def word_diff(before: str, after: str) -> str:
             added = esc("".join(b[j1:j2]))
             out.append(f'<ins style="background:#dcf5dc;color:#060;text-decoration:none">{added}</ins>')
     return "".join(out)
+
+
+def legend() -> None:
+    """What the highlights mean (shown before any result, so the page's HTML renderer loads early too)."""
+    items = [
+        ("error", SEVERITY_STYLE["error"][0], ""),
+        ("warning", SEVERITY_STYLE["warning"][0], ""),
+        ("vague term", "#f1f1f1", "border-bottom:2px dotted #888;"),
+        ("possible complexity", "#e4f5e4", ""),
+        ("[needs: …] slot to fill", "#fff3a3", "font-weight:600;border:1px dashed #c9a400;"),
+    ]
+    marks = " ".join(
+        f'<mark style="background:{color};padding:0 3px;border-radius:3px;{style}">{esc(name)}</mark>'
+        for name, color, style in items
+    )
+    st.markdown(f'<div style="font-size:0.85rem;color:#555">Highlights: {marks}</div>', unsafe_allow_html=True)
 
 
 def show_html(inner: str) -> None:
@@ -321,11 +340,12 @@ def keep_widget_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-def draft_and_context(label: str) -> tuple[str, PMContext | None]:
+def draft_and_context(label: str) -> tuple[str, PMContext | None, Any]:
+    """The draft (left) and the optional context fields beside it (right); returns the left column too."""
     left, right = st.columns([3, 2], gap="large")
     with left:
         draft = st.text_area(
-            label, key="draft", height=230, placeholder=f"Paste your message here, e.g. “{EXAMPLE_DRAFT}”"
+            label, key="draft", height=300, placeholder=f"Paste your message here, e.g. “{EXAMPLE_DRAFT}”"
         )
     with right, st.expander("Context (optional): facts only you know", expanded=True):
         values: dict[str, Any] = {}
@@ -334,7 +354,7 @@ def draft_and_context(label: str) -> tuple[str, PMContext | None]:
         flex = st.radio("Can the deadline move?", FLEX_OPTIONS, key="ctx_flex", horizontal=True)
         values["deadline_flexible"] = None if flex == FLEX_OPTIONS[0] else flex == FLEX_OPTIONS[1]
     context = PMContext(**values)
-    return draft, (context if context.as_text() else None)
+    return draft, (context if context.as_text() else None), left
 
 
 # ---------------------------------------------------------------- running
@@ -389,10 +409,11 @@ def run_controls(
     work: Callable[[Any, str], Any],
     tasks: tuple[str, ...],
 ) -> None:
-    cols = st.columns([1, 3])
+    cols = st.columns([2, 3], vertical_alignment="center")
     clicked = cols[0].button(button, type="primary", key=f"run_{page_key}", disabled=not draft.strip())
     if draft.strip():
         show_estimate(ui, cols[1], lambda provider: task_tokens(provider, tasks, draft, context))
+    legend()
     settings, live = ui.settings, ui.live
     previous: Outcome | None = st.session_state.get(page_key)
     changed = previous is None or previous.inputs != inputs_key(draft, context)
@@ -452,11 +473,7 @@ def show_guards(results: Iterable[TaskResult]) -> None:
 
 def show_findings(draft: str, analysis: Analysis, flags: Iterable[ComplexityFlag] = ()) -> None:
     show_html(highlight(draft, finding_marks(analysis, flags=flags)))
-    st.caption(
-        "Hover a highlight for the reason. Red: error · orange: warning · dotted: vague term"
-        + (" · green: possible complexity" if flags else "")
-        + "."
-    )
+    st.caption("Hover a highlight for the reason; open a finding below for why and what to say instead.")
     for f in analysis.findings:
         icon = SEVERITY_STYLE[f.severity][1]
         with st.expander(f"{icon} “{f.text}”: {f.severity}, {f.category} (line {f.line})"):
@@ -541,12 +558,13 @@ def page_rewrite(ui: Ui) -> None:
         "Paste a request to engineering. See what may land badly, why, and a rewrite that asks instead "
         "of tells, with [needs: …] slots for the facts only you have."
     )
-    draft, context = draft_and_context("Your draft")
+    draft, context, left = draft_and_context("Your draft")
 
     def work(provider: Any, notice: str) -> AnalyzeReport:
         return run_analyze(draft, context, provider=provider, notice=notice)
 
-    run_controls("rewrite_result", "Check and rewrite", ui, draft, context, work, TASK_NAMES)
+    with left:
+        run_controls("rewrite_result", "Check and rewrite", ui, draft, context, work, TASK_NAMES)
     outcome = current("rewrite_result", draft, context)
     if outcome is None:
         return
@@ -609,7 +627,7 @@ def page_review(ui: Ui) -> None:
         "Open, non-leading questions grouped by theme, and the parts that may hide complexity: "
         "hypotheses for engineers to confirm, each with a smaller first version. No estimates."
     )
-    draft, context = draft_and_context("The request or spec to review")
+    draft, context, left = draft_and_context("The request or spec to review")
     tasks = ("questions", "complexity")
 
     def work(provider: Any, notice: str) -> ReviewReport:
@@ -618,7 +636,8 @@ def page_review(ui: Ui) -> None:
             questions, complexity = (f.result() for f in futures)
         return ReviewReport(analyze(draft, context), questions, complexity)
 
-    run_controls("review_result", "Prepare questions", ui, draft, context, work, tasks)
+    with left:
+        run_controls("review_result", "Prepare questions", ui, draft, context, work, tasks)
     outcome = current("review_result", draft, context)
     if outcome is None:
         return
@@ -822,7 +841,7 @@ def page_rehearse(ui: Ui) -> None:
             ),
         ]
 
-    cols = st.columns([1, 3])
+    cols = st.columns([2, 3], vertical_alignment="center")
     clicked = cols[0].button("Prepare the brief", type="primary", key="run_scope_result", disabled=inp is None)
     if inp is not None:
         show_estimate(ui, cols[1], brief_counts, " (brief, then stakeholder message)")
@@ -866,7 +885,7 @@ def page_rehearse(ui: Ui) -> None:
         return
 
     st.caption(
-        f"You are talking to a {PERSONAS[state.persona]}. Say your lines as you would in person; "
+        f"The engineering lead is {PERSONAS[state.persona]}. Say your lines as you would in person; "
         "end when you are done, for a scored debrief."
     )
     cols = st.columns([1, 1, 3])
@@ -994,4 +1013,5 @@ def main() -> None:
     {PAGE_REWRITE: page_rewrite, PAGE_REVIEW: page_review, PAGE_REHEARSE: page_rehearse}[page](ui)
 
 
-main()
+if __name__ == "__main__":  # streamlit runs the script as __main__; tests import the helpers
+    main()

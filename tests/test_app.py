@@ -5,7 +5,9 @@ test seam, `st.session_state[app.HOOKS_KEY]`.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -156,6 +158,38 @@ def test_user_text_is_html_escaped() -> None:
     shown = "\n".join(str(m.value) for m in at.markdown)
     assert "<script>" not in shown and "<b>export" not in shown
     assert "&lt;script&gt;" in shown and "&#36;5" in shown
+
+
+def load_app_module() -> Any:
+    """app.py as a module, without running the page (main() runs only as __main__)."""
+    spec = importlib.util.spec_from_file_location("pm_app", APP)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_highlight_escapes_text_and_titles() -> None:
+    app = load_app_module()
+    text = 'a <b>"x"</b> & $1\nnext'
+    marks = [app.Mark(2, 5, "#fff", 'why <"quoted">'), app.Mark(3, 9, "#fff", "overlap: dropped")]
+    out = app.highlight(text, marks)
+    assert out == (
+        'a <mark title="why &lt;&quot;quoted&quot;&gt;" style="background:#fff;padding:0 2px;'
+        'border-radius:3px;">&lt;b&gt;</mark>&quot;x&quot;&lt;/b&gt; &amp; &#36;1<br>next'
+    )
+
+
+def test_word_diff_groups_replaced_words_and_ignores_whitespace() -> None:
+    app = load_app_module()
+    out = app.word_diff("Can we just add it?\nThanks", "Could we add it?\n\nThanks <3")
+    assert out == (
+        '<del style="background:#ffe0e0;color:#a00">Can </del>'
+        '<ins style="background:#dcf5dc;color:#060;text-decoration:none">Could </ins>we '
+        '<del style="background:#ffe0e0;color:#a00">just </del>add it?<br><br>Thanks '
+        '<ins style="background:#dcf5dc;color:#060;text-decoration:none">&lt;3</ins>'
+    )
 
 
 def test_review_page_offline_keeps_the_draft() -> None:
