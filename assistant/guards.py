@@ -40,7 +40,7 @@ _DATE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|q[1-4](?: \d{{4}})?|(?:{_DAYS}))\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:\s+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
+_CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
 _SLOT = re.compile(r"\[(?:needs|impact|trade-off|[A-Z_]+\d*)[^\]]*\]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*)$")
 
@@ -59,6 +59,14 @@ _SENTENCE_OPENERS = frozenset(
     Then Once After Before Since While Because As Let Do Does Did Any Some Each Every All No Not With From
     To Yes Only Both Given Per Team""".split()
 )
+
+
+DATE_RE = _DATE  # public: other checks (the scope-change consistency check) reuse the same date grammar
+
+
+def find_dates(text: str) -> list[str]:
+    """Dates, days and quarters in a text, as written ("March 15", "2026-03-15", "Q3", "Friday")."""
+    return [m.group(0) for m in _DATE.finditer(text)]
 
 
 def find_estimates(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .complexity import find_complexity
-from .guards import _DATE, find_estimates, find_invented_claims, guard_text
+from .guards import DATE_RE, find_estimates, find_invented_claims, guard_text
 from .lint import find_trust_phrases
 from .prompts import PromptSpec, delimit, load_prompt
 from .ruleset import trust_rules
@@ -389,7 +389,7 @@ def build_draft(
 
 # ---------------------------------------------------------------- consistency check
 _TIME = (
-    rf"(?:{_DATE.pattern}|(?:the )?end of (?:the |this |next )?(?:sprint|week|month|quarter|day|year)"
+    rf"(?:{DATE_RE.pattern}|(?:the )?end of (?:the |this |next )?(?:sprint|week|month|quarter|day|year)"
     r"|(?:this|next) (?:sprint|week|month|quarter)|tomorrow|today|tonight|eod|eow|eom"
     r"|the (?:original |same |agreed |planned |current )?"
     r"(?:date|deadline|launch date|release date|sprint end)"
@@ -493,7 +493,7 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
         if estimate.lower() not in source_estimates:
             found.append(_fact("estimate", scrubbed, estimate, _ESTIMATE_WHY))
     for claim in _claims_by_line(text, sources):
-        if _DATE.fullmatch(claim):
+        if DATE_RE.fullmatch(claim):
             found.append(
                 _fact(
                     "unsourced-date",
