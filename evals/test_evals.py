@@ -25,7 +25,7 @@ from assistant.evaluation.cases import (
     load_cases,
 )
 from assistant.evaluation.report import html_report, markdown, scorecard, scorecard_lines
-from assistant.evaluation.runner import replay_all, run_eval, run_offline
+from assistant.evaluation.runner import StaleRecording, TaskRun, replay_all, run_eval, run_offline
 
 EVALS = Path(__file__).resolve().parent
 ROOT = EVALS.parent
@@ -107,19 +107,25 @@ def test_offline_engine(case) -> None:
 
 
 # ---------------------------------------------------------------- replay of every real recording
+@pytest.fixture(scope="module")
+def replayed() -> tuple[dict[str, TaskRun], list[StaleRecording], list[str]]:
+    """Every recording replayed once, by path relative to evals/."""
+    runs, stale, errors = replay_all(CASES, RECORDINGS)
+    return {r.recording: r for r in runs if r.recording}, stale, errors
+
+
 @pytest.mark.parametrize("item", REAL, ids=[f"{i.path.parent.name}:{i.path.stem}" for i in REAL])
-def test_real_recording_replays(item: rec.LoadedRecording) -> None:
+def test_real_recording_replays(item: rec.LoadedRecording, replayed) -> None:
     """The path runs (no replay failure), the result is schema-valid and guarded, provenance is complete.
     Quality assertions for a weak model are in the scorecard, not asserted here."""
     recording = item.recording
     assert rec.missing_provenance(recording) == []
     assert recording.provenance.synthetic is False and recording.exchanges
-    runs, stale, errors = replay_all(CASES, RECORDINGS, task=recording.task, case_id=recording.case_id)
-    assert not stale, stale
-    assert not errors, errors
-    mine = [r for r in runs if r.recording and r.recording.endswith(str(item.path.relative_to(EVALS)))]
-    assert len(mine) == 1
-    run = mine[0]
+    runs, stale, errors = replayed
+    key = str(item.path.relative_to(EVALS))
+    assert not [s for s in stale if s.path == key], "stale: re-record it"
+    assert not [e for e in errors if e.startswith(key)], errors
+    run = runs[key]
     assert run.status in ("ok", "error")
     if run.status == "ok":
         assert run.guards_ran

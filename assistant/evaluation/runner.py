@@ -82,6 +82,7 @@ class EvalRun(BaseModel):
     stale: list[StaleRecording] = Field(default_factory=list)
     run_errors: list[str] = Field(default_factory=list)
     inputs: dict[str, str] = Field(default_factory=dict)
+    recordable: int = Field(default=0, description="case × task pairs a model could answer (coverage base)")
     replay_seconds: float = 0.0
     wall_seconds: float = 0.0
 
@@ -347,6 +348,7 @@ def run_eval(
         stale=stale,
         run_errors=errors,
         inputs={c.id: _input_text(c) for c in cases},
+        recordable=sum(1 for c in cases for t in c.task if t in CHAIN_TASKS and (task is None or t == task)),
         replay_seconds=round(replay_seconds, 3),
         wall_seconds=round(time.perf_counter() - started, 3),
     )
