@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 DEFAULT_MAX_BYTES = 2_000_000
 
@@ -63,3 +65,86 @@ def read_input(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     return decode_text(data, path, max_bytes)
+
+
+# -------------------------------------------------------------------------- announced truncation (--truncate)
+_COUNT_CAP = 1 << 30  # a stream longer than this (e.g. /dev/zero) is reported as "more than 1 GiB"
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """What `--truncate` did to an input over the limit: its size and how much of it was kept."""
+
+    source: str
+    original_bytes: int
+    kept_bytes: int
+    at_least: bool = False  # the input did not end: original_bytes is a lower bound
+
+    @property
+    def notice(self) -> str:
+        """One line for stderr, e.g. "draft.txt: truncated from 2,400,000 to 2,000,000 bytes (--truncate)…"."""
+        more = "more than " if self.at_least else ""
+        return (
+            f"{self.source}: truncated from {more}{self.original_bytes:,} to {self.kept_bytes:,} bytes "
+            f"(--truncate): only the first {self.kept_bytes:,} bytes were checked"
+        )
+
+
+def truncate_utf8(data: bytes, max_bytes: int) -> bytes:
+    """The longest prefix of `data` of at most `max_bytes` bytes that does not end inside a UTF-8 character."""
+    if len(data) <= max_bytes:
+        return data
+    end = max(max_bytes, 0)
+    start = end
+    while start > 0 and end - start < 3 and data[start - 1] & 0xC0 == 0x80:  # continuation bytes
+        start -= 1
+    if start > 0 and data[start - 1] >= 0xC0:  # a lead byte: keep its character only if it is complete
+        lead = data[start - 1]
+        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if end - (start - 1) < size:
+            end = start - 1
+    return data[:end]
+
+
+def _count_rest(stream: BinaryIO, already: int) -> tuple[int, bool]:
+    """Bytes left in a stream (read and dropped 1 MB at a time), capped; True when the cap was hit."""
+    total = already
+    while total <= _COUNT_CAP:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            return total, False
+        total += len(chunk)
+    return total, True
+
+
+def read_input_truncated(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, Truncation | None]:
+    """Like `read_input`, but an input over `max_bytes` keeps its first `max_bytes` bytes (cut on a character
+    boundary) instead of being refused; the `Truncation` says so. Memory stays bounded by `max_bytes` for
+    files, pipes and devices alike."""
+    source = "stdin" if path == "-" else path
+    if path == "-":
+        head = sys.stdin.buffer.read(max_bytes + 1)
+        total, at_least = _count_rest(sys.stdin.buffer, len(head)) if len(head) > max_bytes else (len(head), False)
+    else:
+        file = Path(path)
+        if not file.exists():
+            raise InputError(f"{path}: no such file")
+        if file.is_dir():
+            raise InputError(f"{path}: is a directory, not a file")
+        try:
+            with file.open("rb") as stream:
+                head = stream.read(max_bytes + 1)
+                if len(head) <= max_bytes:
+                    total, at_least = len(head), False
+                elif file.is_file():
+                    total, at_least = max(file.stat().st_size, len(head)), False
+                else:
+                    total, at_least = _count_rest(stream, len(head))
+        except PermissionError:
+            raise InputError(f"{path}: permission denied") from None
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if total <= max_bytes:
+        return decode_text(head, source, max_bytes), None
+    kept = truncate_utf8(head, max_bytes)
+    return decode_text(kept, source, max_bytes), Truncation(source, total, len(kept), at_least)
