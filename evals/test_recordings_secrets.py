@@ -23,6 +23,8 @@ _PATTERNS = {
 }
 _SECRET_HEADERS = {"authorization", "x-api-key", "api-key", "proxy-authorization", "cookie", "set-cookie"}
 _LONG_TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{40,}")
+# Response and request identifiers the APIs return: long and random, but not credentials.
+_ID_PREFIX = re.compile(r"^(?:chatcmpl|msg|req|toolu|resp|call)[-_]")
 
 
 def _entropy(text: str) -> float:
@@ -46,6 +48,8 @@ def problems(text: str) -> list[str]:
     found = [f"{name}: {m.group(0)[:12]}…" for name, rx in _PATTERNS.items() for m in rx.finditer(text)]
     for m in _LONG_TOKEN.finditer(text):
         token = m.group(0)
+        if _ID_PREFIX.match(token):
+            continue
         if re.search(r"\d", token) and re.search(r"[A-Za-z]", token) and _entropy(token) > 3.5:
             found.append(f"long random token: {token[:12]}…")
     try:

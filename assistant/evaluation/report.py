@@ -101,8 +101,16 @@ def scorecard(run: EvalRun) -> Scorecard:
         else:
             grouped[item.engine].append(item)
     order = sorted(grouped, key=lambda e: (e != OFFLINE_ENGINE, e))
+    engines = [_score(e, grouped[e]) for e in order]
+    offline = grouped.get(OFFLINE_ENGINE, [])
+    for engine in order[1:]:
+        # The offline engine on exactly the case × task pairs this model answered: a like-for-like row.
+        pairs = {(r.case_id, r.task) for r in grouped[engine] if r.status != "run-error"}
+        same = [r for r in offline if (r.case_id, r.task) in pairs]
+        if same:
+            engines.append(_score(f"offline (same pairs as {engine})", same))
     return Scorecard(
-        engines=[_score(e, grouped[e]) for e in order],
+        engines=engines,
         synthetic=synthetic,
         cases=run.cases,
         replay_seconds=run.replay_seconds,
