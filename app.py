@@ -414,6 +414,10 @@ def run_controls(
     if draft.strip():
         show_estimate(ui, cols[1], lambda provider: task_tokens(provider, tasks, draft, context))
     legend()
+    if not draft.strip():
+        # Also loads the code box's renderer before the first click, so the first result shows faster.
+        st.caption("No draft at hand? Copy this example into the box (copy button on the right):")
+        st.code(EXAMPLE_DRAFT, language=None, wrap_lines=True)
     settings, live = ui.settings, ui.live
     previous: Outcome | None = st.session_state.get(page_key)
     changed = previous is None or previous.inputs != inputs_key(draft, context)

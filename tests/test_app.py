@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -122,7 +123,10 @@ def test_rewrite_page_offline_end_to_end() -> None:
     assert "A smaller first version:** Export one fixed set of columns" in shown
     assert "Guards passed" in shown
     assert "Offline result in" in shown
-    assert elapsed < 1.0  # click to rendered result, offline
+    # the offline engine's own time (shown on the page) and the whole click-to-render, with room for a busy CI
+    shown_ms = int(re.search(r"Offline result in (\d+) ms", shown).group(1))  # type: ignore[union-attr]
+    assert shown_ms < 500
+    assert elapsed < 3.0
 
     download = at.get("download_button")[0]
     assert "Download the whole result" in download.proto.label
