@@ -39,6 +39,7 @@ from assistant.schemas import (
     TaskResult,
 )
 from assistant.settings import DEFAULT_MODELS, PROVIDER_NAMES, Settings
+from assistant.textio import InputError
 
 HOOKS_KEY = "provider_hooks"
 PAGE_REWRITE = "Rewrite a draft"
@@ -52,6 +53,7 @@ PROVIDER_LABELS = {
     "openai-compatible": "OpenAI-compatible server",
 }
 EXAMPLE_DRAFT = "Can we just add CSV export by March 15? Should be simple."
+MAX_DRAFT_CHARS = 20_000  # a long spec; keeps the as-you-type offline pass well under a second
 # (session key, PMContext field, label, placeholder)
 CONTEXT_FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("ctx_who", "who", "Who needs it", "e.g. the finance team at our three largest customers"),
@@ -345,7 +347,11 @@ def draft_and_context(label: str) -> tuple[str, PMContext | None, Any]:
     left, right = st.columns([3, 2], gap="large")
     with left:
         draft = st.text_area(
-            label, key="draft", height=300, placeholder=f"Paste your message here, e.g. “{EXAMPLE_DRAFT}”"
+            label,
+            key="draft",
+            height=300,
+            max_chars=MAX_DRAFT_CHARS,
+            placeholder=f"Paste your message here, e.g. “{EXAMPLE_DRAFT}”",
         )
     with right, st.expander("Context (optional): facts only you know", expanded=True):
         values: dict[str, Any] = {}
@@ -396,6 +402,8 @@ def execute(
                 status.update(label=f"{label}: done in {time.perf_counter() - started:.1f} s", state="complete")
     except ProviderError as error:
         outcome.error = error.user_message
+    except InputError as error:
+        outcome.error = str(error)
     outcome.elapsed_s = time.perf_counter() - started
     st.session_state[page_key] = outcome
 
@@ -423,6 +431,11 @@ def run_controls(
     changed = previous is None or previous.inputs != inputs_key(draft, context)
     if clicked or (live and settings.provider == "offline" and draft.strip() and changed):
         execute(page_key, button, work, draft, context, settings)
+
+
+def used_context(outcome: Outcome) -> PMContext | None:
+    """The context the result was made with (the fields may have changed since)."""
+    return PMContext.model_validate_json(outcome.inputs[1]) if outcome.inputs[1] else None
 
 
 def current(page_key: str, draft: str, context: PMContext | None) -> Outcome | None:
@@ -530,29 +543,25 @@ def full_analysis(report: AnalyzeReport) -> Analysis:
 
 def guards_markdown(results: Iterable[TaskResult]) -> str:
     lines = [f'- {g.guard} ({g.action}, {r.task}): "{g.text}". {g.detail}' for r in results for g in r.guards.findings]
-    return "## Guard findings\n" + ("\n".join(lines) if lines else "None: every guard passed.") + "\n"
+    return "# Guard findings\n\n" + ("\n".join(lines) if lines else "None: every guard passed.") + "\n"
 
 
 def report_markdown(draft: str, context: PMContext | None, report: AnalyzeReport) -> str:
+    """The whole result as Markdown: the renderers' own sections (# level each), the user's text untouched."""
     results = [report.rewrite, report.questions, report.complexity]
-    head = [
-        "# PM feasibility assistant: result",
-        "",
-        f"_Engine: {report.engine} · provider: {report.provider}"
-        + (f" · model: {report.model}" if report.model else "")
-        + "_",
-        "",
-        "## Original draft",
-        "",
-        *("> " + line for line in draft.splitlines()),
-    ]
+    engine = f"Engine: {report.engine} · provider: {report.provider}"
+    engine += f" · model: {report.model}" if report.model else ""
+    head = [f"_PM feasibility assistant. {engine}_", "", "# Original draft", ""]
+    head += ["> " + line for line in draft.splitlines()]
     if context:
-        head += ["", "## Context given", "", context.as_text()]
-    body = rewrite_markdown(report.rewrite.result).replace("# Rewritten draft", "## Rewritten draft")
-    analysis = (
-        analysis_markdown(full_analysis(report)).replace("\n#", "\n##").replace("# Draft analysis", "## Analysis")
-    )
-    return "\n".join(head) + "\n\n" + body + "\n" + analysis + "\n" + guards_markdown(results)
+        head += ["", "# Context given", "", context.as_text()]
+    parts = [
+        "\n".join(head) + "\n",
+        rewrite_markdown(report.rewrite.result),
+        analysis_markdown(full_analysis(report)),
+        guards_markdown(results),
+    ]
+    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------- pages
@@ -611,7 +620,7 @@ def page_rewrite(ui: Ui) -> None:
         show_flags(report.complexity.result.flags)
     st.download_button(
         "Download the whole result (Markdown)",
-        report_markdown(original, context, report),
+        report_markdown(original, used_context(outcome), report),
         file_name="pm-assistant-result.md",
         mime="text/markdown",
         key="download_rewrite",
@@ -685,12 +694,14 @@ def scope_inputs() -> Any:
             "The original scope",
             key="scope_original",
             height=110,
+            max_chars=MAX_DRAFT_CHARS // 2,
             placeholder="e.g. CSV export of the reports page, one fixed set of columns.",
         )
         change = st.text_area(
             "What changed",
             key="scope_change",
             height=110,
+            max_chars=MAX_DRAFT_CHARS // 2,
             placeholder="e.g. Sales now also wants Excel export and scheduled emails.",
         )
     with right, st.expander("Context (optional): facts only you know", expanded=True):
@@ -798,7 +809,6 @@ def show_debrief(state: Any) -> None:
 def rehearsal_step(ui: Ui, action: Callable[[Any], None], label: str) -> None:
     """One step of the role-play (a line, or the end) on a copy of the state; errors are one message."""
     from assistant.rehearsal import Rehearsal
-    from assistant.textio import InputError
 
     st.session_state.pop("rehearsal_error", None)
     try:

@@ -196,6 +196,27 @@ def test_word_diff_groups_replaced_words_and_ignores_whitespace() -> None:
     )
 
 
+def test_markdown_download_holds_the_whole_result() -> None:
+    from assistant.engine import run_analyze
+    from assistant.schemas import PMContext
+
+    app = load_app_module()
+    context = PMContext(who="the finance team", deadline_flexible=False)
+    md = app.report_markdown(DRAFT, context, run_analyze(DRAFT, context))
+    for part in (
+        "> Can we just add CSV export by March 15? Should be simple.",
+        "# Context given\n\nWho needs it: the finance team\nDeadline can move: no",
+        "# Rewritten draft\n\nCould we add CSV export by March 15?",
+        "- Who needs it: the finance team",
+        "[needs: what problem does this solve for them today?]",
+        "\n## Trust-damaging phrases",
+        "\n### Import or export (`import-export`)",
+        "\n### Complexity drivers",
+        "# Guard findings\n\nNone: every guard passed.",
+    ):
+        assert part in md
+
+
 def test_review_page_offline_keeps_the_draft() -> None:
     at = start()
     type_draft(at)
