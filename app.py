@@ -247,8 +247,20 @@ def build_settings(provider: str, model: str, base_url: str, cache: bool) -> Set
     return Settings(**overrides)
 
 
+def env_settings() -> tuple[Settings, str | None]:
+    """Settings from the environment, or the defaults and a one-line problem when a variable is invalid."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(), None
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = "ASSISTANT_" + str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        return Settings.model_construct(), f"{name} is invalid ({first['msg']}): using the defaults."
+
+
 def default_provider() -> str:
-    env = Settings()
+    env, _ = env_settings()
     if env.provider:
         return env.provider
     for name in ("openai", "anthropic"):
@@ -965,7 +977,9 @@ def sidebar() -> tuple[str, Ui]:
         if "provider" not in st.session_state:
             st.session_state["provider"] = default_provider()
         provider = st.selectbox("Provider", PROVIDER_NAMES, key="provider", format_func=PROVIDER_LABELS.get)
-        env = Settings()
+        env, problem = env_settings()
+        if problem:
+            st.warning(problem, icon="⚙️")
         model, base_url = "", ""
         if provider == "offline":
             st.caption("Works with no key: deterministic rules on this machine, nothing is sent anywhere.")
@@ -1009,7 +1023,13 @@ def sidebar() -> tuple[str, Ui]:
             help="Offline only: re-checks when you leave the box or press Ctrl+Enter.",
         )
         estimate = st.empty()
-    return page, Ui(build_settings(provider, model, base_url, cache), live, estimate)
+    try:
+        settings = build_settings(provider, model, base_url, cache)
+    except ValueError:  # an invalid environment variable (shown above): the sidebar's choices still apply
+        settings = Settings.model_construct(
+            provider=provider, model=model or None, base_url=base_url or None, cache_enabled=cache
+        )
+    return page, Ui(settings, live, estimate)
 
 
 @st.cache_resource(show_spinner=False)

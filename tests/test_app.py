@@ -93,6 +93,14 @@ def test_first_load_is_offline_with_no_key() -> None:
     assert at.button(key="run_rewrite_result").disabled  # nothing to run yet
 
 
+def test_invalid_environment_is_a_warning_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_PROVIDER", "gpt")
+    at = start()
+    assert any(w.value.startswith("ASSISTANT_PROVIDER is invalid") for w in at.warning)
+    type_draft(at)
+    assert not at.exception and ">Can we just</mark>" in texts(at)
+
+
 def test_rewrite_page_offline_end_to_end() -> None:
     at = start()
     at.toggle(key="live").set_value(False).run()  # only the button runs it
