@@ -275,3 +275,71 @@ def test_confidential_terms_inside_offline_hints_are_redacted_too(provider: str,
     run_analyze(draft, provider=make_provider(provider, router), confidential_terms=("Falcon", "Salesforce"))
     for body in sent(route):
         assert "falcon" not in body.lower() and "salesforce" not in body.lower()
+
+
+# -------------------------------------------------------------------------- through the CLI
+def _cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, **extra: str) -> None:
+    for name in ("ANTHROPIC_API_KEY", "ASSISTANT_PROVIDER", "ASSISTANT_MODEL", "ASSISTANT_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", PROVIDER_KEY)
+    monkeypatch.setenv("ASSISTANT_CACHE", "false")
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    for name, value in extra.items():
+        monkeypatch.setenv(name, value)
+
+
+def _inject(monkeypatch: pytest.MonkeyPatch, router: respx.Router) -> None:
+    from assistant import engine
+
+    real = engine.provider_from_settings
+    monkeypatch.setattr(
+        engine,
+        "provider_from_settings",
+        lambda settings=None, **_: real(settings, http_client=client_for(router), sleep=lambda s: None),
+    )
+
+
+def test_cli_confidential_flag_keeps_terms_off_the_wire_and_prints_them_restored_with_the_count(
+    router: respx.Router, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    _cli_env(monkeypatch, tmp_path)
+    _inject(monkeypatch, router)
+    route = echo_route(router, "openai")
+    path = tmp_path / "draft.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+
+    code = main(
+        ["rewrite", str(path), "--provider", "openai", "--confidential", "Globex", "--confidential", "Project Falcon"]
+    )
+    out, err = capsys.readouterr()
+
+    assert code == 0 and err == ""
+    assert leaks(sent(route)[0]) == []
+    assert SECRETS["email"] in out and SECRETS["customer"] in out and SECRETS["codename"] in out
+    assert "7 items redacted" in out.splitlines()[0]  # the header line: the draft alone, no context file
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="GAP Settings.redact_compatible (ASSISTANT_REDACT_COMPATIBLE) is read but never used: TaskRunner "
+    "calls should_redact(provider) with the default True; pass settings.redact_compatible through "
+    "provider_from_settings/run_task (e.g. an attribute on the provider) so the documented opt-out works",
+)
+def test_cli_redaction_can_be_switched_off_for_a_local_server_by_setting(
+    router: respx.Router, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    _cli_env(monkeypatch, tmp_path, ASSISTANT_REDACT_COMPATIBLE="false")
+    _inject(monkeypatch, router)
+    route = echo_route(router, "openai-compatible")
+    path = tmp_path / "draft.txt"
+    path.write_text(DRAFT, encoding="utf-8")
+
+    code = main(["rewrite", str(path), "--provider", "openai-compatible", "--base-url", COMPAT_BASE_URL])
+    capsys.readouterr()
+
+    assert code == 0
+    assert SECRETS["email"] in sent(route)[0]
