@@ -696,3 +696,10 @@ def test_user_messages_are_one_line_with_advice(error: ProviderError, words: str
     message = error.user_message
     assert words in message and "\n" not in message and message.endswith(".")
     assert str(error) == message
+
+
+def test_model_json_with_raw_newlines_inside_strings_is_accepted() -> None:
+    """Grammar-constrained local servers (llama.cpp) let raw newlines into JSON strings."""
+    from assistant.providers.base import parse_json_object
+
+    assert parse_json_object('{"text": "line one\nline two"}') == {"text": "line one\nline two"}

@@ -148,13 +148,13 @@ def parse_json_object(text: str) -> dict[str, Any]:
     if fenced:
         candidate = fenced.group(1).strip()
     try:
-        value = json.loads(candidate)
+        value = json.loads(candidate, strict=False)
     except json.JSONDecodeError:
         start, end = candidate.find("{"), candidate.rfind("}")
         if start == -1 or end <= start:
             raise ValueError("no JSON object in the answer") from None
         try:
-            value = json.loads(candidate[start : end + 1])
+            value = json.loads(candidate[start : end + 1], strict=False)
         except json.JSONDecodeError as error:
             raise ValueError(f"invalid JSON ({error.msg} at char {error.pos})") from None
     if not isinstance(value, dict):
