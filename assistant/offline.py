@@ -102,6 +102,10 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
         if replacement in used_sentences:
             replacement = ""
         used_sentences.add(replacement)
+        flagged = [(f.start, f.end) for f in findings if start <= f.start < end]
+        rest = _rest_of_sentence(doc.text, start, end, flagged)
+        if rest:  # keep what the sentence asks for, so the rewrite loses no fact
+            replacement = _with_rest(replacement, rest)
         edits.append((start, end, replacement))
         changes.append(
             Change(
@@ -117,7 +121,7 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
             continue
         if any(s < finding.end and finding.start < e for s, e, _ in edits):
             continue
-        replacement = _match_case(finding.text, fix.with_)
+        replacement = _match_case(finding.text, fix.with_, _starts_sentence(doc.text, finding.start))
         edits.append((finding.start, finding.end, replacement))
         changes.append(
             Change(
@@ -167,7 +171,55 @@ def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return any(s <= offset < e for s, e in spans)
 
 
-def _match_case(original: str, replacement: str) -> str:
+_CONNECTORS = re.compile(
+    r"^(?:(?:and|but|so|or|though|however|also|honestly|tbh|ok|okay|sorry|i hear you|i know|look|well|then|"
+    r"because|since|as)\b[\s,;:—–-]*)+|(?:[\s,;:—–-]+(?:and|but|so|or|then|right|though|anyway|ok|okay))+$",
+    re.IGNORECASE,
+)
+_STOPWORDS = frozenset(
+    "a an the it this that these those is are be been was were to of for in on at by with and or but so "
+    "i we you they he she me us them my our your their its do does did can could would should will "
+    "just really very too also then there here what which who how why when right ok okay yes no not".split()
+)
+
+
+def _rest_of_sentence(text: str, start: int, end: int, flagged: list[tuple[int, int]]) -> str:
+    """What a sentence says besides its flagged phrases, when that carries content words."""
+    pieces, cursor = [], start
+    for f_start, f_end in sorted(flagged):
+        pieces.append(text[cursor:f_start])
+        cursor = max(cursor, f_end)
+    pieces.append(text[cursor:end])
+    rest = " ".join("".join(pieces).split())
+    previous = None
+    while previous != rest:
+        previous = rest
+        rest = rest.strip(" ,;:—–-\"'").rstrip(".?!…")
+        rest = _CONNECTORS.sub("", rest).strip()
+    first, _, tail = rest.partition(" ")
+    if first in {"We", "It", "This", "That", "The", "Our", "They", "You", "There", "These", "Those"}:
+        rest = f"{first.lower()} {tail}".strip()
+    words = re.findall(r"[\w'’-]+", rest)
+    content = [w for w in words if w.lower() not in _STOPWORDS and any(c.isalpha() for c in w)]
+    return rest if len(content) >= 2 else ""
+
+
+def _with_rest(replacement: str, rest: str) -> str:
+    """The replacement sentence(s) with the kept part of the original in brackets before the last stop."""
+    if not replacement:
+        return rest[0].upper() + rest[1:] + "."
+    body, stop = (replacement[:-1], replacement[-1]) if replacement[-1] in ".?!" else (replacement, ".")
+    return f"{body} ({rest}){stop}"
+
+
+def _starts_sentence(text: str, offset: int) -> bool:
+    before = text[:offset].rstrip()
+    return not before or before[-1] in ".!?\n"
+
+
+def _match_case(original: str, replacement: str, at_sentence_start: bool = True) -> str:
+    if not at_sentence_start:
+        return replacement[:1].lower() + replacement[1:] if replacement[:2].istitle() else replacement
     if replacement and original[:1].isupper() and not original.isupper():
         return replacement[0].upper() + replacement[1:]
     return replacement
@@ -179,6 +231,7 @@ def _first_sentence(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
+    text = re.sub(r"([:;,])(?:\s*[:;,])+", r"\1", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r" +([,.;:?!])", r"\1", text)
     text = re.sub(r"([.?!])\s*,", r"\1", text)

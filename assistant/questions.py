@@ -47,7 +47,8 @@ def build_questions(
         questions.append(
             Question(
                 category="smaller-version",
-                text=f"For the {flag.title.lower()} part, would a first step like this help, or is there a better cut? "
+                text=f"For the {_lower_first(flag.title)} part, would a first step like this help, "
+                "or is there a better cut? "
                 f"{flag.smaller_version}",
             )
         )
@@ -78,3 +79,8 @@ def build_questions(
         )
     )
     return questions
+
+
+def _lower_first(title: str) -> str:
+    """ "Public API and compatibility" -> "public API and compatibility" (acronyms keep their case)."""
+    return title[:1].lower() + title[1:]

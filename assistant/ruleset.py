@@ -51,15 +51,17 @@ class PatternSet:
         antipatterns: list[str] | None = None,
         sentence_exceptions: list[str] | None = None,
         skip_quoted: bool = True,
+        sentence_requires: list[str] | None = None,
     ) -> None:
         self.patterns = [_LazyPattern(p) for p in patterns]
         self.antipatterns = [_LazyPattern(p) for p in antipatterns or []]
         self.sentence_exceptions = [_LazyPattern(p, wrap=False) for p in sentence_exceptions or []]
+        self.sentence_requires = [_LazyPattern(p) for p in sentence_requires or []]
         self.skip_quoted = skip_quoted
 
     def compile_all(self) -> None:
         """Compile every pattern now (tests use this to check that every rule compiles)."""
-        for lazy in (*self.patterns, *self.antipatterns, *self.sentence_exceptions):
+        for lazy in (*self.patterns, *self.antipatterns, *self.sentence_exceptions, *self.sentence_requires):
             _ = lazy.regex
 
     def finditer(self, doc: Document) -> Iterator[tuple[int, int]]:
@@ -95,7 +97,7 @@ class PatternSet:
         return not self._vetoed(doc, start, end)
 
     def _vetoed(self, doc: Document, start: int, end: int) -> bool:
-        if not self.antipatterns and not self.sentence_exceptions:
+        if not self.antipatterns and not self.sentence_exceptions and not self.sentence_requires:
             return False
         s_start, s_end = doc.sentence_at(start)
         s_end = max(s_end, end)
@@ -104,6 +106,9 @@ class PatternSet:
             for m in anti.regex.finditer(folded, s_start, s_end):
                 if m.start() < end and start < m.end():
                     return True
+        requires = self.sentence_requires
+        if requires and not any(req.regex.search(folded, s_start, s_end) for req in requires):
+            return True
         return any(exc.regex.search(folded, s_start, s_end) for exc in self.sentence_exceptions)
 
 
@@ -268,11 +273,17 @@ class _Rule:
     patterns: tuple[str, ...]
     antipatterns: tuple[str, ...] = ()
     sentence_exceptions: tuple[str, ...] = ()
+    sentence_requires: tuple[str, ...] = ()
     examples: Examples
 
     @cached_property
     def matcher(self) -> PatternSet:
-        return PatternSet(list(self.patterns), list(self.antipatterns), list(self.sentence_exceptions))
+        return PatternSet(
+            list(self.patterns),
+            list(self.antipatterns),
+            list(self.sentence_exceptions),
+            sentence_requires=list(self.sentence_requires),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,22 +334,24 @@ _SPECS: dict[type, dict[str, object]] = {
     TrustRule: {
         "id": _TEXT, "category": _TEXT, "severity": SEVERITIES, "message": _TEXT, "why": _TEXT,
         "replacements": _TEXTS, "fix": Fix, "patterns": _PATTERNS, "antipatterns": _PATTERNS,
-        "sentence_exceptions": _PATTERNS, "examples": Examples,
+        "sentence_exceptions": _PATTERNS, "sentence_requires": _PATTERNS, "examples": Examples,
     },
     AmbiguityRule: {
         "id": _TEXT, "category": AMBIGUITY_CATEGORIES, "message": _TEXT, "question": _TEXT,
-        "patterns": _PATTERNS, "antipatterns": _PATTERNS, "sentence_exceptions": _PATTERNS, "examples": Examples,
+        "patterns": _PATTERNS, "antipatterns": _PATTERNS, "sentence_exceptions": _PATTERNS,
+        "sentence_requires": _PATTERNS, "examples": Examples,
     },
     ComplexityRule: {
         "category": _TEXT, "title": _TEXT, "why": _TEXT, "question": _TEXT, "smaller_version": _TEXT,
-        "patterns": _PATTERNS, "antipatterns": _PATTERNS, "sentence_exceptions": _PATTERNS, "examples": Examples,
+        "patterns": _PATTERNS, "antipatterns": _PATTERNS, "sentence_exceptions": _PATTERNS,
+        "sentence_requires": _PATTERNS, "examples": Examples,
     },
     ContextRule: {
         "element": CONTEXT_ELEMENT_IDS, "label": _TEXT, "question": _TEXT, "patterns": _PATTERNS,
         "antipatterns": _PATTERNS, "examples": ContextExamples,
     },
 }  # fmt: skip
-_OPTIONAL = {"antipatterns", "sentence_exceptions"}
+_OPTIONAL = {"antipatterns", "sentence_exceptions", "sentence_requires"}
 
 
 def parse_rule(kind: type, raw: object) -> Any:
@@ -441,7 +454,7 @@ def _load_raw(name: str) -> list[dict]:
     return rules
 
 
-_CACHE_FORMAT = b"rules-cache-v1"
+_CACHE_FORMAT = b"rules-cache-v2"
 
 
 def _validated(name: str, kind: type) -> list:

@@ -14,7 +14,7 @@ _FOLD = {ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _FOLD.update({ord("’"): ord("'"), ord("‘"): ord("'"), ord("“"): ord('"'), ord("”"): ord('"')})
 _FOLD.update({ord("\u00a0"): ord(" "), ord("–"): ord("-"), ord("—"): ord("-")})
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|-->|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
 _QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`")
 _FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
