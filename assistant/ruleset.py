@@ -64,8 +64,24 @@ class PatternSet:
         for lazy in (*self.patterns, *self.antipatterns, *self.sentence_exceptions, *self.sentence_requires):
             _ = lazy.regex
 
+    @cached_property
+    def _literals(self) -> tuple[str, ...] | None:
+        """Every pattern's literals together (None when some pattern has none): a quick whole-rule reject."""
+        found: list[str] = []
+        for lazy in self.patterns:
+            if lazy.literals is None:
+                return None
+            found.extend(lazy.literals)
+        return tuple(dict.fromkeys(found))
+
+    def _absent(self, doc: Document) -> bool:
+        literals = self._literals
+        return literals is not None and not any(doc.count_of(literal) for literal in literals)
+
     def finditer(self, doc: Document) -> Iterator[tuple[int, int]]:
         """Yield (start, end) of each accepted match, in text order, without duplicates."""
+        if self._absent(doc):
+            return iter(())
         seen: set[tuple[int, int]] = set()
         hits: list[tuple[int, int]] = []
         for lazy in self.patterns:
@@ -78,6 +94,8 @@ class PatternSet:
 
     def first(self, doc: Document) -> tuple[int, int] | None:
         """The earliest accepted match (the longest among those starting there), scanning no further."""
+        if self._absent(doc):
+            return None
         best: tuple[int, int] | None = None
         for lazy in self.patterns:
             for start, end in lazy.spans(doc):

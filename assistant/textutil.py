@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 # Same-length normalisation: ASCII lower-case and typographic quotes/dashes folded, so that every
 # offset in the normalised text is the offset in the original (patterns are written in lower case).
@@ -121,6 +121,16 @@ class Document:
         folded = self.folded
         return frozenset(folded[i : i + 3] for i in range(len(folded) - 2))
 
+    def count_of(self, literal: str) -> int:
+        """Occurrences of a literal in the folded text (cached); absent trigrams answer 0 without a scan."""
+        counts = self.__dict__.setdefault("_counts", {})
+        count = counts.get(literal)
+        if count is None:
+            trigrams = self._trigrams
+            possible = all(t in trigrams for t in _trigrams_of(literal))
+            count = counts[literal] = self.folded.count(literal) if possible else 0
+        return count
+
     def positions_of(self, literal: str) -> list[int]:
         """Every offset of a literal in the folded text (cached: many patterns share literals)."""
         cache = self.__dict__.setdefault("_positions", {})
@@ -141,19 +151,7 @@ class Document:
         windows = cache.get(literals)
         if windows is not None:
             return windows
-        counts = self.__dict__.setdefault("_counts", {})
-        trigrams = self._trigrams
-        total = 0
-        for literal in literals:
-            count = counts.get(literal)
-            if count is None:
-                # Cheap rejection first: a literal occurs only if each of its trigrams does.
-                if all(literal[i : i + 3] in trigrams for i in range(len(literal) - 2)):
-                    count = self.folded.count(literal)
-                else:
-                    count = 0
-                counts[literal] = count
-            total += count
+        total = sum(self.count_of(literal) for literal in literals)
         if total == 0:
             windows = []
         elif total > _MAX_WINDOWS:
@@ -187,6 +185,11 @@ class Document:
             return (0, len(self.text))
         index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
         return self.sentences[index]
+
+
+@cache
+def _trigrams_of(literal: str) -> tuple[str, ...]:
+    return tuple(literal[i : i + 3] for i in range(len(literal) - 2))
 
 
 def _merge(regions: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
