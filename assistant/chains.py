@@ -7,6 +7,7 @@ Before a cloud call the draft and context are redacted, and the answer is restor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -115,7 +116,40 @@ class TaskSpec:
     hints: tuple[str, ...] = ("phrases", "missing", "complexity", "vague")
 
 
+_MIN_KEPT_SHARE = 0.3
+_STOP = frozenset(
+    "about after also been before being could does doing from have into just more most need only over same "
+    "should some such than that their them then there these they this very want what when which while will "
+    "with would your ignore above reply instructions previous".split()
+)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower()) if w not in _STOP}
+
+
+def kept_share(draft: str, rewrite: str) -> float | None:
+    """Share of the draft's content words still in the rewrite (None for a draft too short to judge)."""
+    words = _content_words(draft)
+    return len(words & _content_words(rewrite)) / len(words) if len(words) >= 6 else None
+
+
 def _finish_rewrite(answer: RewriteAnswer, draft: str, sources: list[str]) -> tuple[Rewrite, list[GuardFinding]]:
+    share = kept_share(draft, answer.text)
+    if share is not None and share < _MIN_KEPT_SHARE:
+        # Not a rewrite of the draft (an obeyed injection, or a weak model's drift): show the offline one.
+        from .offline import rewrite as offline_rewrite
+
+        fallback = offline_rewrite(draft)
+        finding = GuardFinding(
+            guard="fidelity",
+            text=answer.text[:120],
+            detail=f"The model's rewrite kept {share:.0%} of the draft's content words; "
+            "the offline rewrite is shown instead.",
+            action="repaired",
+            field="text",
+        )
+        return fallback.model_copy(update={"source": "offline"}), [finding]
     text, findings = guard_text(answer.text, sources, field="text")
     changes = [Change(description=c.description, reason=c.reason) for c in answer.changes]
     return Rewrite(text=text, changes=changes, slots=find_slots(text), source="model"), findings
@@ -192,9 +226,10 @@ def hints_for(analysis: Analysis, kinds: tuple[str, ...] = ("phrases", "missing"
     return "\n".join(lines) or "- nothing flagged"
 
 
-def should_redact(provider: Provider, redact_compatible: bool = True) -> bool:
-    """Always for the cloud providers (whatever their base URL); a setting for openai-compatible."""
-    return provider.name in ("openai", "anthropic") or redact_compatible
+def should_redact(provider: Provider) -> bool:
+    """Always for the cloud providers (whatever their base URL); for openai-compatible, the provider's
+    `redact_by_default` (ASSISTANT_REDACT_COMPATIBLE, on unless turned off)."""
+    return provider.name in ("openai", "anthropic") or getattr(provider, "redact_by_default", True)
 
 
 def _redact(draft: str, context_text: str, confidential: tuple[str, ...]) -> tuple[str, str, Redaction]:
@@ -269,10 +304,13 @@ class TaskRunner:
         redaction = None
         if self.redact:
             draft, context_text, redaction = _redact(draft, context_text, self.confidential_terms)
+        hints = hints_for(analysis, self.spec.hints)
+        if redaction is not None:
+            hints = redaction.apply(hints)  # the hints quote the draft: same placeholders there too
         system, user = self.prompt.render(
             draft=delimit(draft, "draft"),
             context=delimit(context_text, "context") or "(none given)",
-            hints=hints_for(analysis, self.spec.hints),
+            hints=hints,
         )
         return system, user, redaction
 

@@ -30,6 +30,11 @@ def _add_input_args(parser: argparse.ArgumentParser, formats: Sequence[str] = ("
         default=DEFAULT_MAX_BYTES,
         help=f"refuse inputs larger than this many bytes (default: {DEFAULT_MAX_BYTES:,})",
     )
+    parser.add_argument(
+        "--truncate",
+        action="store_true",
+        help="instead of refusing a larger input, check only its first --max-bytes bytes (and say so)",
+    )
 
 
 def _add_context_arg(parser: argparse.ArgumentParser) -> None:
@@ -150,7 +155,16 @@ def _read(args: argparse.Namespace) -> str:
         if sys.stdin.isatty():
             raise InputError("no input: give a file, or - to read the draft from stdin")
         args.file = "-"
-    return read_input(args.file, args.max_bytes)
+    if args.max_bytes < 1:
+        raise InputError(f"--max-bytes must be a positive number of bytes, not {args.max_bytes}")
+    if not args.truncate:
+        return read_input(args.file, args.max_bytes)
+    from .textio import read_input_truncated
+
+    text, truncation = read_input_truncated(args.file, args.max_bytes)
+    if truncation is not None:
+        print(f"assistant: {truncation.notice}", file=sys.stderr)
+    return text
 
 
 def _source(args: argparse.Namespace) -> str:

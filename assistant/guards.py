@@ -64,6 +64,29 @@ _SENTENCE_OPENERS = frozenset(
 DATE_RE = _DATE  # public: other checks (the scope-change consistency check) reuse the same date grammar
 
 
+_MARKDOWN_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)\n]*\)")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
+
+
+def find_links(text: str) -> list[str]:
+    """URLs in a text, bare or inside markdown links and images."""
+    urls = [m.group(3) for m in _MARKDOWN_LINK.finditer(text)]
+    urls += [m.group(0) for m in _BARE_URL.finditer(_MARKDOWN_LINK.sub(" ", text))]
+    return urls
+
+
+def _strip_links(text: str, unknown: set[str]) -> str:
+    """Drop markdown images and unknown links (keeping a link's words); slot bare unknown URLs."""
+
+    def markdown(m: re.Match[str]) -> str:
+        if m.group(3) not in unknown:
+            return m.group(0)
+        return "" if m.group(1) else m.group(2)
+
+    text = _MARKDOWN_LINK.sub(markdown, text)
+    return _BARE_URL.sub(lambda m: "[needs: source for a link]" if m.group(0) in unknown else m.group(0), text)
+
+
 def find_dates(text: str) -> list[str]:
     """Dates, days and quarters in a text, as written ("March 15", "2026-03-15", "Q3", "Friday")."""
     return [m.group(0) for m in _DATE.finditer(text)]
@@ -146,8 +169,20 @@ def guard_text(
     phrase_hits = [f for f in find_trust_phrases(original) if f.severity != "suggestion"]
     source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
     estimates = [e for e in dict.fromkeys(find_estimates(original)) if e.lower() not in source_estimates]
-    claims = find_invented_claims(original, sources)
+    joined_sources = "\n".join(sources)
+    unknown_links = {url for url in find_links(original) if url not in joined_sources}
+    claims = find_invented_claims(_strip_links(original, unknown_links), sources)
     action = "repaired" if repair else "reported"
+    for url in sorted(unknown_links):
+        findings.append(
+            GuardFinding(
+                guard="link",
+                text=url,
+                detail="A link or image the PM did not give: removed (it could fetch an address carrying the draft).",
+                action=action,
+                field=field,
+            )
+        )
 
     for hit in phrase_hits:
         findings.append(
@@ -180,6 +215,8 @@ def guard_text(
             )
         )
     if repair:
+        if unknown_links:
+            text = _strip_links(text, unknown_links)
         if phrase_hits:
             text, _ = repair_phrasing(text)
         for estimate in estimates:

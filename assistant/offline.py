@@ -233,7 +233,7 @@ def _first_sentence(text: str) -> str:
 def _tidy(text: str) -> str:
     text = re.sub(r"([:;,])(?:\s*[:;,])+", r"\1", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r" +([,.;:?!])", r"\1", text)
+    text = re.sub(r" +([,.;:?!])(?!\d)", r"\1", text)
     text = re.sub(r"([.?!])\s*,", r"\1", text)
     text = re.sub(r"(^|[.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
     return "\n".join(line.rstrip() for line in text.splitlines())

@@ -62,5 +62,8 @@ def load_prompt(name: str, directory: Path | None = None) -> PromptSpec:
 
 
 def delimit(text: str, tag: str) -> str:
-    """Make pasted text safe to place inside <tag>…</tag>: it cannot close the tag early."""
-    return text.replace(f"</{tag}", f"<\\/{tag}").replace(f"<{tag}", f"<\\{tag}")
+    """Make pasted text safe to place inside <tag>…</tag>: no spelling of the tag (any case, spaces,
+    a slash) can open or close it early."""
+    import re
+
+    return re.sub(rf"<(\s*/?\s*)({re.escape(tag)})", r"<\\\1\2", text, flags=re.IGNORECASE)

@@ -196,6 +196,15 @@ class Redaction(BaseModel):
         """Number of distinct values redacted."""
         return len(self.items)
 
+    def apply(self, s: str) -> str:
+        """Redact another text with this redaction's placeholders (e.g. hints quoting the draft), so the
+        same value gets the same placeholder everywhere it is sent."""
+        for item in sorted(self.items, key=lambda i: len(i.original), reverse=True):
+            edge = r"(?<!\w)" if item.original[:1].isalnum() else ""
+            tail = r"(?!\w)" if item.original[-1:].isalnum() else ""
+            s = re.sub(edge + re.escape(item.original) + tail, lambda _m, p=item.placeholder: p, s, flags=re.IGNORECASE)
+        return s
+
     def restore(self, s: str) -> str:
         """Put the originals back wherever `s` contains one of this redaction's placeholders.
 

@@ -230,7 +230,7 @@ class PMContext(_Model):
         return "\n".join(parts)
 
 
-GuardName = Literal["trust-phrase", "invented-claim", "estimate", "schema"]
+GuardName = Literal["trust-phrase", "invented-claim", "estimate", "link", "fidelity", "schema"]
 
 
 class GuardFinding(_Model):

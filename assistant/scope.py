@@ -640,6 +640,7 @@ def call_model(
     redaction = None
     if should_redact(provider) if redact is None else redact:
         fields, redaction = redact_fields(fields, confidential_terms)
+        plain = {name: redaction.apply(value) for name, value in plain.items()}  # hints quote the inputs
     variables = {name: _delimit_all(value, fields) for name, value in fields.items()}
     system, user = prompt.render(**variables, **plain)
     call = structured_call(provider, prompt, system, user, answer_model, task)

@@ -22,13 +22,23 @@ def _human(n: int) -> str:
     return str(n)
 
 
+def over_limit_message(source: str, size: int | None, max_bytes: int) -> str:
+    """'draft.txt: 5.5 MB is over the 2.0 MB limit; …' with exact bytes when the rounded figures would match,
+    and 'more than N bytes' when the size was not measured (a pipe or a device)."""
+    if size is None:
+        what = f"more than {max_bytes:,} bytes"
+        limit = f"the {_human(max_bytes)} limit"
+    elif _human(size) == _human(max_bytes):
+        what, limit = f"{size:,} bytes", f"the {max_bytes:,}-byte limit"
+    else:
+        what, limit = _human(size), f"the {_human(max_bytes)} limit"
+    return f"{source}: {what} is over {limit}; split the text, raise the limit with --max-bytes, or use --truncate"
+
+
 def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Decode UTF-8 text (BOM allowed) and check it is non-empty, textual and within the size limit."""
     if len(data) > max_bytes:
-        raise InputError(
-            f"{source}: {_human(len(data))} is over the {_human(max_bytes)} limit; "
-            "split the text or raise the limit with --max-bytes"
-        )
+        raise InputError(over_limit_message(source, len(data), max_bytes))
     if b"\x00" in data[:8192]:
         raise InputError(f"{source}: looks like a binary file, not text")
     try:
@@ -42,29 +52,33 @@ def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_input(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a draft from a path, or from stdin when the path is '-'."""
+def _read_head(path: str, max_bytes: int) -> tuple[bytes, int | None]:
+    """At most `max_bytes + 1` bytes of a file, device or stdin, and the full size when it is known."""
     if path == "-":
-        data = sys.stdin.buffer.read(max_bytes + 1)
-        return decode_text(data, "stdin", max_bytes)
+        return sys.stdin.buffer.read(max_bytes + 1), None
     file = Path(path)
     if not file.exists():
         raise InputError(f"{path}: no such file")
     if file.is_dir():
         raise InputError(f"{path}: is a directory, not a file")
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {_human(size)} is over the {_human(max_bytes)} limit; "
-                "split the text or raise the limit with --max-bytes"
-            )
-        data = file.read_bytes()
+        with file.open("rb") as stream:
+            head = stream.read(max_bytes + 1)  # bounded: a device such as /dev/zero never fills memory
+        size = max(file.stat().st_size, len(head)) if file.is_file() else None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return decode_text(data, path, max_bytes)
+    return head, size
+
+
+def read_input(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a draft from a path, or from stdin when the path is '-'; refuse one over `max_bytes`."""
+    source = "stdin" if path == "-" else path
+    head, size = _read_head(path, max_bytes)
+    if len(head) > max_bytes:
+        raise InputError(over_limit_message(source, size, max_bytes))
+    return decode_text(head, source, max_bytes)
 
 
 # -------------------------------------------------------------------------- announced truncation (--truncate)

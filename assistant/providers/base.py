@@ -167,6 +167,8 @@ class Provider(ABC):
 
     name: ClassVar[str]
     default_model: ClassVar[str]
+    # Whether drafts are redacted before sending; the cloud providers always redact (see chains.should_redact).
+    redact_by_default: bool = True
 
     def __init__(
         self,
@@ -231,9 +233,7 @@ class Provider(ABC):
         """One attempt, no retry; SDK and HTTP failures come out as `ProviderError`s."""
 
     def send_with_retry(self, request: ChatRequest) -> ProviderResponse:
-        response, attempts = call_with_retry(
-            lambda: self.send(request), policy=self.retry_policy, sleep=self.sleep
-        )
+        response, attempts = call_with_retry(lambda: self.send(request), policy=self.retry_policy, sleep=self.sleep)
         return response.model_copy(update={"attempts": attempts})
 
     def complete(
@@ -288,7 +288,5 @@ def decode_body(text: str, *, provider: str, model: str, status: int) -> dict[st
             f"HTTP {status} body is not JSON", provider=provider, model=model, status=status
         ) from None
     if not isinstance(body, dict):
-        raise InvalidResponse(
-            f"HTTP {status} body is not a JSON object", provider=provider, model=model, status=status
-        )
+        raise InvalidResponse(f"HTTP {status} body is not a JSON object", provider=provider, model=model, status=status)
     return body

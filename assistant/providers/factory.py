@@ -54,4 +54,6 @@ def get_provider(
         return AnthropicProvider(**common)
     from assistant.providers.compatible import CompatibleProvider
 
-    return CompatibleProvider(response_format_mode=settings.compat_response_format, **common)
+    provider = CompatibleProvider(response_format_mode=settings.compat_response_format, **common)
+    provider.redact_by_default = settings.redact_compatible
+    return provider
