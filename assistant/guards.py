@@ -42,7 +42,10 @@ _DATE = re.compile(
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
 _SLOT = re.compile(r"\[(?:needs|impact|trade-off|[A-Z_]+\d*)[^\]]*\]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*)$")
+_SENTENCE_BOUNDARY = r"[.!?:]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
+_SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
+_SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window
+_LOOK_BACK = 40
 
 # Capitalised words that carry no fact about the PM's world.
 _GENERIC_CAPITALS = frozenset(
@@ -137,7 +140,7 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
             continue
         token = match.group(0).rstrip(".")
         words = token.split()
-        if _SENTENCE_START.search(scrubbed[: match.start()]) and (len(words) == 1 or words[0] in _SENTENCE_OPENERS):
+        if _at_sentence_start(scrubbed, match.start()) and (len(words) == 1 or words[0] in _SENTENCE_OPENERS):
             words = words[1:]  # the first word of a sentence is capitalised anyway
             if not words:
                 continue
@@ -146,6 +149,14 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
             continue
         add(token)
     return claims
+
+
+def _at_sentence_start(text: str, index: int) -> bool:
+    """Whether `index` begins a sentence, a line, a list item or a quotation. Looks back a bounded number
+    of characters, so checking every capitalised word stays linear in the length of the text."""
+    if index <= _LOOK_BACK:
+        return bool(_SENTENCE_START.search(text[:index]))
+    return bool(_SENTENCE_START_INSIDE.search(text[index - _LOOK_BACK : index]))
 
 
 def _slot_for(claim: str) -> str:

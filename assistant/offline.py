@@ -6,6 +6,7 @@ every fact the PM did not give is a visible `[needs: …]` slot. It never invent
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from .complexity import find_complexity
@@ -83,7 +84,11 @@ def repair_phrasing(text: str, min_severity: str = "warning") -> tuple[str, list
 
 
 def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
+    """Apply each finding's fix: whole-sentence fixes first, then phrase fixes outside those sentences.
+    Linear in the number of findings (sorted spans and bisect), so a huge input stays fast."""
     rules = {r.id: r for r in trust_rules()}
+    findings = sorted(findings, key=lambda f: (f.start, f.end))
+    starts = [f.start for f in findings]
     sentence_fix: dict[tuple[int, int], Finding] = {}
     for finding in findings:
         if rules[finding.rule_id].fix.action == "replace-phrase":
@@ -102,8 +107,8 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
         if replacement in used_sentences:
             replacement = ""
         used_sentences.add(replacement)
-        flagged = [(f.start, f.end) for f in findings if start <= f.start < end]
-        rest = _rest_of_sentence(doc.text, start, end, flagged)
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        rest = _rest_of_sentence(doc.text, start, end, [(f.start, f.end) for f in findings[first:last]])
         if rest:  # keep what the sentence asks for, so the rewrite loses no fact
             replacement = _with_rest(replacement, rest)
         edits.append((start, end, replacement))
@@ -114,15 +119,20 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
                 reason=_first_sentence(finding.why),
             )
         )
-    covered = sorted(sentence_fix)
+    sentence_starts = [start for start, _, _ in edits]
+    phrase_end = -1
     for finding in findings:
         fix = rules[finding.rule_id].fix
-        if fix.action != "replace-phrase" or _inside(covered, finding.start):
+        if fix.action != "replace-phrase" or finding.start < phrase_end:
             continue
-        if any(s < finding.end and finding.start < e for s, e, _ in edits):
+        index = bisect.bisect_right(sentence_starts, finding.start) - 1
+        if index >= 0 and finding.start < edits[index][1]:
+            continue  # inside a sentence that is rewritten whole
+        if index + 1 < len(sentence_starts) and sentence_starts[index + 1] < finding.end:
             continue
         replacement = _match_case(finding.text, fix.with_, _starts_sentence(doc.text, finding.start))
         edits.append((finding.start, finding.end, replacement))
+        phrase_end = finding.end
         changes.append(
             Change(
                 description=f'Replaced "{finding.text}" with "{replacement}"'
@@ -132,10 +142,12 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
             )
         )
 
-    out = doc.text
-    for start, end, replacement in sorted(edits, reverse=True):
-        out = out[:start] + replacement + out[end:]
-    return _tidy(out), changes
+    pieces, cursor = [], 0
+    for start, end, replacement in sorted(edits):
+        pieces += [doc.text[cursor:start], replacement]
+        cursor = end
+    pieces.append(doc.text[cursor:])
+    return _tidy("".join(pieces)), changes
 
 
 def _context_block(analysis: Analysis, pm_context: PMContext | None) -> tuple[list[str], list[Change]]:
@@ -165,10 +177,6 @@ def _context_block(analysis: Analysis, pm_context: PMContext | None) -> tuple[li
             )
         )
     return lines, changes
-
-
-def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
-    return any(s <= offset < e for s, e in spans)
 
 
 _CONNECTORS = re.compile(
@@ -213,8 +221,10 @@ def _with_rest(replacement: str, rest: str) -> str:
 
 
 def _starts_sentence(text: str, offset: int) -> bool:
-    before = text[:offset].rstrip()
-    return not before or before[-1] in ".!?\n"
+    index = offset - 1
+    while index >= 0 and text[index] in " \t":
+        index -= 1
+    return index < 0 or text[index] in ".!?\n"
 
 
 def _match_case(original: str, replacement: str, at_sentence_start: bool = True) -> str:
