@@ -47,7 +47,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base-url", default=None, help="with --record: the provider's base URL")
     p.add_argument("--max-output-tokens", type=int, default=512, help="with --record (default 512)")
     p.add_argument("--timeout", type=float, default=180.0, help="with --record: seconds per attempt")
-    p.add_argument("--only-missing", action="store_true", help="with --record: skip fresh recordings")
+    p.add_argument(
+        "--only-missing",
+        action="store_true",
+        help="with --record: record only missing, stale or drifted pairs (skip recordings whose request is unchanged)",
+    )
     p.add_argument(
         "--round-robin", action="store_true", help="with --record: alternate between case files (for partial runs)"
     )

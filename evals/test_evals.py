@@ -226,18 +226,20 @@ def test_synthetic_error_paths_replay_as_recorded(synthetic_dir: Path) -> None:
 
 # ---------------------------------------------------------------- the whole run
 def test_full_replayed_run_is_ok_and_fast(capsys: pytest.CaptureFixture[str]) -> None:
-    started = time.perf_counter()
+    """Every case offline plus every recording replayed: no stale recording, no run error, ≤ 15 s.
+    The limit is on CPU time, so a busy machine does not make it flaky; the wall time is printed."""
+    started, cpu = time.perf_counter(), time.process_time()
     run = run_eval()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     with capsys.disabled():
         replayed = sum(1 for r in run.runs if r.recording)
         print(
             f"\n[eval] {run.cases} cases, {len(run.runs)} task runs ({replayed} replayed recordings) "
-            f"in {elapsed:.2f} s (replay {run.replay_seconds:.2f} s)"
+            f"in {elapsed:.2f} s wall, {cpu:.2f} s CPU (replay {run.replay_seconds:.2f} s)"
         )
     assert run.ok, (run.stale[:5], run.run_errors[:5])
     assert run.cases >= 60
-    assert elapsed <= 15.0
+    assert cpu <= 15.0
 
 
 def test_reports_escape_everything() -> None:

@@ -1,5 +1,5 @@
 """No recording may carry anything that looks like a credential: provider keys, bearer tokens, long
-random tokens, or Authorization / x-api-key headers."""
+random tokens in anything we sent or any header, or Authorization / x-api-key headers."""
 
 from __future__ import annotations
 
@@ -43,20 +43,53 @@ def _headers(node: object) -> Iterator[str]:
             yield from _headers(item)
 
 
-def problems(text: str) -> list[str]:
-    """Everything key-like in a recording's text."""
-    found = [f"{name}: {m.group(0)[:12]}…" for name, rx in _PATTERNS.items() for m in rx.finditer(text)]
+def _strings(node: object) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+
+
+def _sent_and_metadata(data: object) -> object:
+    """Everything but the model's generated answer: what we sent, the headers, the provenance.
+    A 135M model writes random-looking strings; it never saw a key (drafts are redacted before sending),
+    so the answer bodies are checked for key formats but not for long random tokens."""
+    if not isinstance(data, dict):
+        return data
+    kept = {k: v for k, v in data.items() if k != "exchanges"}
+    kept["exchanges"] = [
+        {"request": x.get("request"), "response_headers": (x.get("response") or {}).get("headers")}
+        for x in data.get("exchanges", [])
+        if isinstance(x, dict)
+    ]
+    return kept
+
+
+def _random_tokens(text: str) -> list[str]:
+    found = []
     for m in _LONG_TOKEN.finditer(text):
         token = m.group(0)
         if _ID_PREFIX.match(token):
             continue
         if re.search(r"\d", token) and re.search(r"[A-Za-z]", token) and _entropy(token) > 3.5:
             found.append(f"long random token: {token[:12]}…")
+    return found
+
+
+def problems(text: str) -> list[str]:
+    """Everything key-like in a recording's text."""
+    found = [f"{name}: {m.group(0)[:12]}…" for name, rx in _PATTERNS.items() for m in rx.finditer(text)]
     try:
         data = json.loads(text)
     except ValueError:
-        return found
+        return found + _random_tokens(text)
     found += [f"credential header: {h}" for h in _headers(data) if h in _SECRET_HEADERS]
+    found += [p for s in _strings(_sent_and_metadata(data)) for p in _random_tokens(s)]
     return found
 
 
@@ -78,6 +111,8 @@ def test_recording_has_no_credentials(path: Path) -> None:
         '{"request": {"headers": {"x-api-key": "whatever"}}}',
         '{"url": "https://h.test/v1?api_key=abc"}',
         '{"k": "Zx9Qw2Er7Ty4Ui1Op0As5Df8Gh3Jk6Lz2Xc9Vb4Nm7Qa1Ws"}',
+        '{"exchanges": [{"request": {"body": {"messages": ["Zx9Qw2Er7Ty4Ui1Op0As5Df8Gh3Jk6Lz2Xc9Vb4Nm7Qa1Ws"]}}}]}',
+        '{"exchanges": [{"response": {"body": "my key is sk-proj-abcdefgh12345678"}}]}',
     ],
 )
 def test_the_scanner_catches_planted_keys(planted: str) -> None:

@@ -404,6 +404,25 @@ def record_one(
     return rec.Recording(case_id=case.id, task=task, provenance=provenance, outcome=outcome, exchanges=sink)
 
 
+def request_drift(recording: rec.Recording, case: Case, prompt: PromptSpec) -> bool:
+    """Whether the first request the code would send today differs from the recorded one (the offline
+    hints or the answer schema changed), computed without sending anything."""
+    if not recording.exchanges:
+        return False
+    provider = rec.replay_provider(recording, http_client=None)  # type: ignore[arg-type]
+    runner = TaskRunner(recording.task, provider, prompt=prompt)
+    analysis = offline.analyze(case.input.draft, case.input.context)
+    system, user, _ = runner.messages(case.input.draft, case.input.context, analysis)
+    request = provider.build_request(system, user, runner.spec.answer_model)
+    now = _messages(scrub_secrets_obj(provider.sdk_params(request)))
+    return now != _messages(scrub_secrets_obj(recording.exchanges[0]["request"].get("body")))
+
+
+def is_fresh(recording: rec.Recording, case: Case, prompt: PromptSpec) -> bool:
+    """Not stale and not drifted: re-recording would send the same first request."""
+    return rec.stale_reason(recording, case, prompt.version) is None and not request_drift(recording, case, prompt)
+
+
 def _prompt_file(prompt: PromptSpec) -> str:
     parts = prompt.path.parts
     return "/".join(parts[-2:]) if len(parts) >= 2 else str(prompt.path)
@@ -430,10 +449,10 @@ def record_all(
         if only_missing and path.is_file():
             try:
                 existing = rec.load(path)
-                if rec.stale_reason(existing, case, prompts[name].version) is None:
-                    continue
             except ValueError:
-                pass
+                existing = None
+            if existing is not None and is_fresh(existing, case, prompts[name]):
+                continue
         recording = record_one(case, name, make_provider, prompts[name])
         rec.save(recording, path)
         saved.append(path)
