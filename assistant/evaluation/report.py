@@ -146,7 +146,7 @@ def scorecard_lines(run: EvalRun, card: Scorecard | None = None) -> list[str]:
     types = sorted({t for e in card.engines for t in e.by_assertion})
     rows = [[t, *(e.by_assertion.get(t, Rate()).show() for e in card.engines)] for t in types]
     lines += _table(["assertion", *(e.engine for e in card.engines)], rows)
-    models = [e for e in card.engines if e.engine != OFFLINE_ENGINE]
+    models = [e for e in card.engines if not e.engine.startswith(OFFLINE_ENGINE)]
     if models:
         lines.append("")
         lines += [f"Coverage {e.engine}: {e.runs.total} of {run.recordable} case × task pairs recorded" for e in models]
