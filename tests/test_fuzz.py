@@ -216,13 +216,8 @@ def test_offline_self_check_does_not_report_the_rewrites_own_wording_as_invented
     assert run_task("rewrite", ":Can we just add it?").guards.findings == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG offline._tidy drops the space before '.' even when the '.' starts a number, so the kept part "
-    "of a repaired sentence fuses tokens: 'Plan B shouldn't affect the timeline.2 teams asked.' becomes "
-    "'(Plan B.2 teams asked)' and the self-check reports the invented claim 'Plan B.2'",
-)
 def test_offline_rewrite_does_not_fuse_tokens_into_a_new_claim() -> None:
+    """Found by this fuzzer: _tidy fused 'B .2' into 'B.2', an invented claim (fixed in f607e83)."""
     result = run_task("rewrite", "Plan B shouldn't affect the timeline.2 teams asked.")
     assert "B.2" not in result.result.text and result.guards.findings == []
 

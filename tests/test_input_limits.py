@@ -146,9 +146,7 @@ def test_file_exactly_at_the_limit_is_accepted_and_one_byte_more_is_refused(
     assert "over the" in one_error_line(capsys)
 
 
-def test_a_huge_file_is_refused_from_its_size_without_being_read(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_huge_file_is_refused_fast_naming_its_full_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "sparse.txt"
     with path.open("wb") as handle:
         handle.truncate(10_000_000_000)  # 10 GB, sparse: no disk used
@@ -165,39 +163,27 @@ def test_stdin_over_the_limit_is_refused_fast_with_one_line() -> None:
     assert "over the 2.0 MB limit" in err and "--max-bytes" in err and "Traceback" not in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP textio._human rounds both numbers: '1.0 KB is over the 1.0 KB limit'; show exact bytes when "
-    "the rounded size equals the rounded limit (e.g. '1,001 bytes is over the 1,000-byte limit')",
-)
 def test_size_message_tells_size_and_limit_apart_when_they_round_the_same(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Was a gap: '1.0 KB is over the 1.0 KB limit' (fixed in f607e83)."""
     path = tmp_path / "edge.txt"
     path.write_bytes(b"a" * 1001)
     assert main(["lint", str(path), "--max-bytes", "1000"]) == 2
     assert "1,001" in one_error_line(capsys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP textio.read_input('-') reads max_bytes+1 and reports that as the size ('1.0 KB is over the "
-    "1.0 KB limit' for 5 KB piped); say 'more than 1,000 bytes' for stdin",
-)
 def test_stdin_size_message_does_not_claim_a_size_it_did_not_measure() -> None:
+    """Was a gap: stdin reported max_bytes + 1 as its size (fixed in f607e83)."""
     result = run_stdin(b"a" * 5000, "lint", "-", "--max-bytes", "1000", timeout=30)
     err = result.stderr.decode()
     assert result.returncode == 2
     assert "more than" in err or "5.0 KB" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG textio.read_input uses Path.read_bytes() after a stat() that is 0 for devices and pipes: "
-    "'assistant lint /dev/zero' reads until memory runs out (MemoryError traceback); read at most "
-    "max_bytes+1 bytes from the open file instead",
-)
 def test_an_endless_device_is_refused_with_bounded_memory_and_one_line() -> None:
+    """Was a bug: 'assistant lint /dev/zero' read until MemoryError (fixed in f607e83)."""
+
     def cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
@@ -278,6 +264,36 @@ def test_one_megabyte_of_flagged_phrases_is_rewritten_within_seconds(tmp_path: P
 
 
 # -------------------------------------------------------------------------- announced truncation
+def test_cli_truncate_checks_the_first_bytes_and_says_so_on_one_stderr_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text("Can we just add it? " * 1000, encoding="utf-8")  # 20,000 bytes
+
+    code = main(["lint", str(path), "--max-bytes", "1000", "--truncate", "--format", "json"])
+    out, err = capsys.readouterr()
+
+    assert code in (0, 1) and err.count("\n") == 1
+    assert "truncated from 20,000 to 1,000 bytes" in err
+    assert all(f["end"] <= 1000 for f in json.loads(out)["findings"])
+
+
+def test_cli_truncate_on_stdin_counts_the_whole_stream() -> None:
+    result = run_stdin(b"Plain words. " * 100_000, "lint", "-", "--max-bytes", "1300", "--truncate", timeout=30)
+    assert result.returncode == 0
+    assert "stdin: truncated from 1,300,000 to 1,300 bytes" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_non_positive_max_bytes_is_a_usage_error_naming_the_flag(
+    limit: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_text("Can we just add it?", encoding="utf-8")
+    assert main(["lint", str(path), "--max-bytes", limit]) == 2
+    assert "--max-bytes must be a positive number" in one_error_line(capsys)
+
+
 def test_truncating_reader_keeps_the_first_bytes_and_announces_both_sizes(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
     path.write_text("Can we just add it? " * 1000, encoding="utf-8")  # 20,000 bytes

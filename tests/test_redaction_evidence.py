@@ -262,14 +262,9 @@ def test_headers_carry_only_the_provider_key_and_no_draft_content(provider: str,
 
 
 # -------------------------------------------------------------------------- known gap (see the report)
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: chains.hints_for builds the offline hints from the unredacted analysis, so a confidential "
-    "term inside a complexity trigger or flagged phrase reaches the model; fix in TaskRunner.messages "
-    "(redact the hints with the same Redaction), then delete this marker",
-)
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_confidential_terms_inside_offline_hints_are_redacted_too(provider: str, router: respx.Router) -> None:
+    """Was a leak: the offline hints quoted the unredacted draft (fixed in f607e83)."""
     route = echo_route(router, provider)
     draft = "Can we just sync Falcon deals with Salesforce by Friday? Should be simple."
     run_analyze(draft, provider=make_provider(provider, router), confidential_terms=("Falcon", "Salesforce"))
@@ -321,15 +316,10 @@ def test_cli_confidential_flag_keeps_terms_off_the_wire_and_prints_them_restored
     assert "7 items redacted" in out.splitlines()[0]  # the header line: the draft alone, no context file
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GAP Settings.redact_compatible (ASSISTANT_REDACT_COMPATIBLE) is read but never used: TaskRunner "
-    "calls should_redact(provider) with the default True; pass settings.redact_compatible through "
-    "provider_from_settings/run_task (e.g. an attribute on the provider) so the documented opt-out works",
-)
 def test_cli_redaction_can_be_switched_off_for_a_local_server_by_setting(
     router: respx.Router, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Was a gap: ASSISTANT_REDACT_COMPATIBLE was never read (fixed in f607e83)."""
     from assistant.cli import main
 
     _cli_env(monkeypatch, tmp_path, ASSISTANT_REDACT_COMPATIBLE="false")
