@@ -129,14 +129,24 @@ def _content_words(text: str) -> set[str]:
 
 
 def kept_share(draft: str, rewrite: str) -> float | None:
-    """Share of the draft's content words still in the rewrite (None for a draft too short to judge)."""
+    """Share of the draft's content words still in the rewrite (None for a draft with none)."""
     words = _content_words(draft)
-    return len(words & _content_words(rewrite)) / len(words) if len(words) >= 6 else None
+    return len(words & _content_words(rewrite)) / len(words) if words else None
+
+
+def lost_the_request(draft: str, rewrite: str) -> bool:
+    """True when a rewrite no longer carries the draft: under 30% of its content words, or for a short
+    draft fewer than two of them."""
+    words = _content_words(draft)
+    kept = len(words & _content_words(rewrite))
+    if len(words) >= 6:
+        return kept / len(words) < _MIN_KEPT_SHARE
+    return kept < min(2, len(words))
 
 
 def _finish_rewrite(answer: RewriteAnswer, draft: str, sources: list[str]) -> tuple[Rewrite, list[GuardFinding]]:
-    share = kept_share(draft, answer.text)
-    if share is not None and share < _MIN_KEPT_SHARE:
+    if lost_the_request(draft, answer.text):
+        share = kept_share(draft, answer.text) or 0.0
         # Not a rewrite of the draft (an obeyed injection, or a weak model's drift): show the offline one.
         from .offline import rewrite as offline_rewrite
 

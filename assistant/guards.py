@@ -42,7 +42,7 @@ _DATE = re.compile(
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
 _SLOT = re.compile(r"\[(?:needs|impact|trade-off|[A-Z_]+\d*)[^\]]*\]")
-_SENTENCE_BOUNDARY = r"[.!?:]\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
+_SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
 _SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
 _SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window
 _LOOK_BACK = 40
