@@ -13,7 +13,7 @@ from .complexity import find_complexity
 from .context import check_context
 from .lint import find_ambiguities, find_trust_phrases
 from .questions import build_questions
-from .ruleset import trust_rules
+from .ruleset import Fix, trust_rules
 from .schemas import SEVERITY_RANK, Analysis, Change, Finding, PMContext, Rewrite
 from .textutil import Document
 
@@ -91,7 +91,7 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
     starts = [f.start for f in findings]
     sentence_fix: dict[tuple[int, int], Finding] = {}
     for finding in findings:
-        if rules[finding.rule_id].fix.action == "replace-phrase":
+        if is_phrase_fix(rules[finding.rule_id].fix):
             continue
         span = doc.sentence_at(finding.start)
         current = sentence_fix.get(span)
@@ -116,21 +116,21 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
             Change(
                 description=f'Rewrote "{doc.text[start:end]}"'
                 + (f' as "{replacement}"' if replacement else " (removed)"),
-                reason=_first_sentence(finding.why),
+                reason=first_sentence(finding.why),
             )
         )
     sentence_starts = [start for start, _, _ in edits]
     phrase_end = -1
     for finding in findings:
         fix = rules[finding.rule_id].fix
-        if fix.action != "replace-phrase" or finding.start < phrase_end:
+        if not is_phrase_fix(fix) or finding.start < phrase_end:
             continue
         index = bisect.bisect_right(sentence_starts, finding.start) - 1
         if index >= 0 and finding.start < edits[index][1]:
             continue  # inside a sentence that is rewritten whole
         if index + 1 < len(sentence_starts) and sentence_starts[index + 1] < finding.end:
             continue
-        replacement = _match_case(finding.text, fix.with_, _starts_sentence(doc.text, finding.start))
+        replacement = phrase_replacement(finding, fix, doc.text)
         edits.append((finding.start, finding.end, replacement))
         phrase_end = finding.end
         changes.append(
@@ -138,7 +138,7 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
                 description=f'Replaced "{finding.text}" with "{replacement}"'
                 if replacement
                 else f'Removed "{finding.text}"',
-                reason=_first_sentence(finding.why),
+                reason=first_sentence(finding.why),
             )
         )
 
@@ -147,7 +147,7 @@ def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
         pieces += [doc.text[cursor:start], replacement]
         cursor = end
     pieces.append(doc.text[cursor:])
-    return _tidy("".join(pieces)), changes
+    return tidy("".join(pieces)), changes
 
 
 def _context_block(analysis: Analysis, pm_context: PMContext | None) -> tuple[list[str], list[Change]]:
@@ -220,7 +220,21 @@ def _with_rest(replacement: str, rest: str) -> str:
     return f"{body} ({rest}){stop}"
 
 
-def _starts_sentence(text: str, offset: int) -> bool:
+def is_phrase_fix(fix: Fix) -> bool:
+    """Whether a rule's fix edits the flagged phrase only (not the whole sentence)."""
+    return fix.action in ("replace-phrase", "delete-words")
+
+
+def phrase_replacement(finding: Finding, fix: Fix, text: str) -> str:
+    """What a phrase-level fix puts in place of the flagged phrase, in the case its position needs."""
+    if fix.action == "delete-words":  # e.g. "We can simply add" -> "We can add"
+        kept = re.sub(rf"\b(?:{fix.with_})\b\s*", "", finding.text, flags=re.IGNORECASE).strip()
+        return _match_case(finding.text, kept, starts_sentence(text, finding.start))
+    return _match_case(finding.text, fix.with_, starts_sentence(text, finding.start))
+
+
+def starts_sentence(text: str, offset: int) -> bool:
+    """Whether an offset begins a sentence (only spaces back to a sentence end or the text's start)."""
     index = offset - 1
     while index >= 0 and text[index] in " \t":
         index -= 1
@@ -235,12 +249,14 @@ def _match_case(original: str, replacement: str, at_sentence_start: bool = True)
     return replacement
 
 
-def _first_sentence(text: str) -> str:
+def first_sentence(text: str) -> str:
+    """The first sentence (or clause before a semicolon) of a rule's explanation."""
     head = re.split(r"(?<=[.;])\s", text, maxsplit=1)[0]
     return head.rstrip(";")
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
+    """Repair spacing, doubled punctuation and sentence capitals after phrases were edited out."""
     text = re.sub(r"([:;,])(?:\s*[:;,])+", r"\1", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r" +([,.;:?!])(?!\d)", r"\1", text)

@@ -281,7 +281,7 @@ class Fix:
     with_: str = ""
 
 
-FIX_ACTIONS = ("replace-phrase", "replace-sentence", "drop-sentence")
+FIX_ACTIONS = ("replace-phrase", "replace-sentence", "drop-sentence", "delete-words")
 AMBIGUITY_CATEGORIES = ("vague-quality", "vague-quantity", "open-ended", "optionality")
 SEVERITIES = ("error", "warning", "suggestion")
 

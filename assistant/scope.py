@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .complexity import find_complexity
 from .guards import DATE_RE, find_estimates, find_invented_claims, guard_text
 from .lint import find_trust_phrases
+from .offline import first_sentence, is_phrase_fix, phrase_replacement, starts_sentence, tidy
 from .prompts import PromptSpec, delimit, load_prompt
 from .ruleset import trust_rules
 from .schemas import (
@@ -218,7 +219,7 @@ def restate_change(change: str) -> tuple[str, list[Change], list[Finding]]:
     rules = {r.id: r for r in trust_rules()}
     dropped: dict[tuple[int, int], Finding] = {}
     for finding in findings:
-        if finding.severity != "suggestion" and rules[finding.rule_id].fix.action != "replace-phrase":
+        if finding.severity != "suggestion" and not is_phrase_fix(rules[finding.rule_id].fix):
             dropped.setdefault(doc.sentence_at(finding.start), finding)
     edits: list[tuple[int, int, str]] = []
     changes: list[Change] = []
@@ -227,18 +228,18 @@ def restate_change(change: str) -> tuple[str, list[Change], list[Finding]]:
         changes.append(
             Change(
                 description=f'Left out "{change[start:end]}"; it is listed as an open question instead.',
-                reason=_first_sentence(finding.why),
+                reason=_first_clause(finding.why),
             )
         )
     for finding in findings:
         fix = rules[finding.rule_id].fix
-        if finding.severity == "suggestion" or fix.action != "replace-phrase":
+        if finding.severity == "suggestion" or not is_phrase_fix(fix):
             continue
         if any(s <= finding.start < e for s, e in dropped):
             continue
-        end, replacement = finding.end, _match_case(finding.text, fix.with_)
+        end, replacement = finding.end, phrase_replacement(finding, fix, change)
         lead_in = re.match(r"\s*[:,–-]\s*", change[end:])
-        if finding.category == "minimizing-change" and lead_in and _starts_sentence(change, finding.start):
+        if finding.category == "minimizing-change" and lead_in and starts_sentence(change, finding.start):
             end, replacement = end + lead_in.end(), ""  # "Just a minor tweak: X" says X
         edits.append((finding.start, end, replacement))
         changes.append(
@@ -246,13 +247,13 @@ def restate_change(change: str) -> tuple[str, list[Change], list[Finding]]:
                 description=f'Restated "{finding.text}" as "{replacement}".'
                 if replacement
                 else f'Removed "{finding.text}".',
-                reason=_first_sentence(finding.why),
+                reason=_first_clause(finding.why),
             )
         )
     text = change
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
-    return _tidy(text) or "[needs: what exactly changed?]", changes, findings
+    return tidy(text).strip() or "[needs: what exactly changed?]", changes, findings
 
 
 def offline_brief(inp: ScopeChangeInput) -> EngineeringBrief:
@@ -485,7 +486,7 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
     for f in find_trust_phrases(text):
         kind = _LINT_KINDS.get(f.category)
         if kind and f.severity != "suggestion":
-            found.append(_finding(kind, f.start, f.end, text, f"{f.message} {_first_sentence(f.why)}.", f.rule_id))
+            found.append(_finding(kind, f.start, f.end, text, f"{f.message} {_first_clause(f.why)}.", f.rule_id))
 
     found += find_promises(text)
     source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
@@ -967,27 +968,10 @@ def prepare_scope_change(
 
 
 # ---------------------------------------------------------------- small text helpers
-def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.;])\s", text, maxsplit=1)[0].rstrip(";.")
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if text[-1:] in ".!?" else f"{text}."
 
 
-def _starts_sentence(text: str, start: int) -> bool:
-    return not text[:start].strip() or text[:start].rstrip()[-1] in ".!?\n"
-
-
-def _match_case(original: str, replacement: str) -> str:
-    if replacement and original[:1].isupper():
-        return replacement[0].upper() + replacement[1:]
-    return replacement
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r" +([,.;:?!])", r"\1", text)
-    text = re.sub(r"(^|[.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text.strip())
-    return "\n".join(line.rstrip() for line in text.splitlines()).strip()
+def _first_clause(text: str) -> str:
+    return first_sentence(text).rstrip(".")
