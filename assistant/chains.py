@@ -287,6 +287,7 @@ def structured_call(
             provider=provider.name,
             model=provider.model,
             raw_text=response.raw_text,
+            attempts=attempts,
         ) from None
 
 

@@ -29,8 +29,8 @@ _UNITS = (
     r"(?:hours?|hrs?|days?|weeks?|wks?|months?|sprints?|quarters?|story points?|points?|afternoons?|mornings?)"
 )
 _ESTIMATE = re.compile(
-    rf"\b(?:(?:{_NUMBER_WORDS})(?:\s?(?:-|–|to|or)\s?(?:{_NUMBER_WORDS}))?\s+{_UNITS}"
-    rf"|\d+(?:\.\d+)?\s?(?:h|d|w|sp|pts)"
+    rf"\b(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
+    rf"|\d+(?:\.\d+)?[ \t]?(?:h|d|w|sp|pts)"
     rf"|t-shirt size (?:xs|s|m|l|xl)|(?:a |an )?(?:day|week|afternoon) or two)\b",
     re.I,
 )

@@ -262,4 +262,4 @@ def tidy(text: str) -> str:
     text = re.sub(r" +([,.;:?!])(?!\d)", r"\1", text)
     text = re.sub(r"([.?!])\s*,", r"\1", text)
     text = re.sub(r"(^|[.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
-    return "\n".join(line.rstrip() for line in text.splitlines())
+    return "\n".join(line.rstrip() for line in text.split("\n"))

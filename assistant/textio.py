@@ -39,7 +39,9 @@ def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     """Decode UTF-8 text (BOM allowed) and check it is non-empty, textual and within the size limit."""
     if len(data) > max_bytes:
         raise InputError(over_limit_message(source, len(data), max_bytes))
-    if b"\x00" in data[:8192]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{source}: the text is UTF-16; save it as UTF-8")
+    if b"\x00" in data:
         raise InputError(f"{source}: looks like a binary file, not text")
     try:
         text = data.decode("utf-8-sig")

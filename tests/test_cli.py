@@ -190,3 +190,26 @@ def test_offline_cli_imports_no_heavy_module():
     )
     result = subprocess.run([sys.executable, "-c", code], input=DRAFT.encode(), capture_output=True, check=False)
     assert "HEAVY []" in result.stdout.decode()
+
+
+def test_utf16_text_gets_a_save_as_utf8_message(tmp_path, capsys):
+    path = tmp_path / "utf16.txt"
+    path.write_text("Can we just add it?", encoding="utf-16")
+    assert main(["lint", str(path)]) == 2
+    assert "UTF-16" in capsys.readouterr().err
+
+
+def test_a_nul_byte_late_in_the_file_is_still_binary(tmp_path, capsys):
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(b"a" * 9000 + b"\x00tail")
+    assert main(["lint", str(path)]) == 2
+    assert "binary" in capsys.readouterr().err
+
+
+def test_truncate_checks_the_first_bytes_and_says_so(tmp_path, capsys):
+    path = tmp_path / "long.txt"
+    path.write_text("Can we just add it? " * 100, encoding="utf-8")
+    assert main(["lint", str(path), "--max-bytes", "100", "--truncate", "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert "truncated from 2,000 to 100 bytes" in captured.err
+    assert len(json.loads(captured.out)["findings"]) == 5

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 PROVIDER_LABELS: dict[str, str] = {
     "openai": "OpenAI",
     "anthropic": "Anthropic",
-    "openai-compatible": "The OpenAI-compatible server",
+    "openai-compatible": "the OpenAI-compatible server",
     "offline": "Offline mode",
 }
 
@@ -43,7 +43,12 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 
 def label(provider: str) -> str:
-    return PROVIDER_LABELS.get(provider, provider or "The provider")
+    """The provider's name as it reads mid-sentence ("the OpenAI-compatible server", "OpenAI")."""
+    return PROVIDER_LABELS.get(provider, provider or "the provider")
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 class ProviderError(Exception):
@@ -89,7 +94,7 @@ class ProviderError(Exception):
         status = f" (HTTP {self.status})" if self.status else ""
         detail = f" ({self.detail})" if self.detail else ""
         return (
-            f"{label(self.provider)} request failed{status}{self._tries()}{detail}: "
+            f"{_capitalised(label(self.provider))} request failed{status}{self._tries()}{detail}: "
             "check the provider account and settings, then try again."
         )
 
@@ -123,11 +128,11 @@ class AuthError(ProviderError):
     def _message(self) -> str:
         if self.status == 403:
             return (
-                f"{label(self.provider)} denied access (HTTP 403): check that the key in {self.env_var} "
+                f"{_capitalised(label(self.provider))} denied access (HTTP 403): check that the key in {self.env_var} "
                 f"may use model '{self.model}'."
             )
         return (
-            f"{label(self.provider)} rejected the API key (HTTP {self.status or 401}): "
+            f"{_capitalised(label(self.provider))} rejected the API key (HTTP {self.status or 401}): "
             f"check {self.env_var} holds a valid, active key."
         )
 
@@ -136,7 +141,7 @@ class ModelNotFound(ProviderError):
     def _message(self) -> str:
         where = " or ASSISTANT_BASE_URL" if self.provider == "openai-compatible" else ""
         return (
-            f"{label(self.provider)} does not know model '{self.model}' (HTTP 404): "
+            f"{_capitalised(label(self.provider))} does not know model '{self.model}' (HTTP 404): "
             f"check ASSISTANT_MODEL{where}."
         )
 
@@ -146,7 +151,7 @@ class RateLimited(ProviderError):
 
     def _message(self) -> str:
         wait = f"wait {self.retry_after:g} s and " if self.retry_after else "wait a minute and "
-        return f"{label(self.provider)} rate limit hit (HTTP 429){self._tries()}: {wait}try again."
+        return f"{_capitalised(label(self.provider))} hit its rate limit (HTTP 429){self._tries()}: {wait}try again."
 
 
 class ProviderUnavailable(ProviderError):
@@ -155,7 +160,7 @@ class ProviderUnavailable(ProviderError):
     def _message(self) -> str:
         status = f" (HTTP {self.status})" if self.status else ""
         return (
-            f"{label(self.provider)} is unavailable{status}{self._tries()}: "
+            f"{_capitalised(label(self.provider))} is unavailable{status}{self._tries()}: "
             "try again later, or use the offline engine."
         )
 
@@ -167,7 +172,7 @@ class ProviderTimeout(ProviderError):
         within = f" within {self.timeout:g} s" if self.timeout else " in time"
         status = f" (HTTP {self.status})" if self.status else ""
         return (
-            f"{label(self.provider)} did not answer{within}{status}{self._tries()}: "
+            f"{_capitalised(label(self.provider))} did not answer{within}{status}{self._tries()}: "
             "try again, or raise ASSISTANT_TIMEOUT."
         )
 
@@ -186,22 +191,22 @@ class ConnectionFailed(ProviderError):
 class BadRequest(ProviderError):
     def _message(self) -> str:
         detail = f" ({self.detail})" if self.detail else ""
-        too_long = self.status == 413 or any(
-            w in self.detail.lower() for w in ("context", "too long", "too many")
-        )
+        too_long = self.status == 413 or any(w in self.detail.lower() for w in ("context", "too long", "too many"))
         advice = (
             "shorten the draft or its context"
             if too_long
             else "check that ASSISTANT_MODEL supports structured (JSON schema) output"
         )
-        return f"{label(self.provider)} rejected the request (HTTP {self.status or 400}){detail}: {advice}."
+        return (
+            f"{_capitalised(label(self.provider))} rejected the request (HTTP {self.status or 400}){detail}: {advice}."
+        )
 
 
 class InvalidResponse(ProviderError):
     def _message(self) -> str:
         detail = f" ({self.detail})" if self.detail else ""
         return (
-            f"{label(self.provider)} sent an answer that is not the expected JSON{detail}: "
+            f"{_capitalised(label(self.provider))} sent an answer that is not the expected JSON{detail}: "
             "try again, or try another model."
         )
 
