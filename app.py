@@ -506,13 +506,13 @@ def show_findings(draft: str, analysis: Analysis, flags: Iterable[ComplexityFlag
     for f in analysis.findings:
         icon = SEVERITY_STYLE[f.severity][1]
         with st.expander(f"{icon} “{f.text}”: {f.severity}, {f.category} (line {f.line})"):
-            st.markdown(f"**{f.message}**")
-            st.markdown(f"Why: {f.why}")
-            st.markdown("Try instead:\n" + "\n".join(f"- “{r}”" for r in f.replacements))
+            st.markdown(f"**{esc(f.message)}**", unsafe_allow_html=True)
+            st.markdown(f"Why: {esc(f.why)}", unsafe_allow_html=True)
+            st.markdown("Try instead:\n" + "\n".join(f"- “{esc(r)}”" for r in f.replacements), unsafe_allow_html=True)
     if analysis.ambiguities:
         with st.expander(f"Vague terms engineers will ask about ({len(analysis.ambiguities)})"):
             for a in analysis.ambiguities:
-                st.markdown(f"- “{a.text}”: {a.question}")
+                st.markdown(f"- “{esc(a.text)}”: {esc(a.question)}", unsafe_allow_html=True)
 
 
 def show_missing_context(analysis: Analysis) -> None:
@@ -538,12 +538,13 @@ def show_flags(flags: list[ComplexityFlag]) -> None:
         with st.container(border=True):
             source = "model" if flag.source == "model" else "rules"
             st.markdown(
-                f"**{flag.title}** · `{flag.category}` · triggered by “{esc(flag.trigger)}” ({source})",
+                f"**{esc(flag.title)}** · `{flag.category}` · triggered by “{esc(flag.trigger)}” ({source})",
                 unsafe_allow_html=True,
             )
-            st.markdown(flag.why)
-            st.markdown(f"❓ **Ask engineering to confirm:** {flag.question}")
-            st.markdown(f"✂️ **A smaller first version:** {flag.smaller_version}")
+            # Model-written fields are escaped: no markdown image or link can render (and fetch a URL).
+            st.markdown(esc(flag.why), unsafe_allow_html=True)
+            st.markdown(f"❓ **Ask engineering to confirm:** {esc(flag.question)}", unsafe_allow_html=True)
+            st.markdown(f"✂️ **A smaller first version:** {esc(flag.smaller_version)}", unsafe_allow_html=True)
 
 
 def full_analysis(report: AnalyzeReport) -> Analysis:
