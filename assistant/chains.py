@@ -7,6 +7,7 @@ Before a cloud call the draft and context are redacted, and the answer is restor
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from .providers.base import Provider, ProviderResponse
     from .redact import Redaction
 
+log = logging.getLogger(__name__)
 ComplexityCategory = Literal[COMPLEXITY_CATEGORIES]  # type: ignore[valid-type]
 _CONTEXT_MARK = "\n<<<assistant-context>>>\n"
 
@@ -268,7 +270,11 @@ def structured_call(
     task_name: str,
 ) -> StructuredCall:
     """Call the model for `answer_model`; validate with pydantic, with one repair attempt, then a clear error."""
+    log.debug("%s: asking %s %s (prompt %s)\n[system]\n%s\n[user]\n%s", task_name, provider.name, provider.model,
+              prompt.version, system, user)  # fmt: skip
     response = provider.complete(system, user, answer_model, prompt_version=prompt.version)
+    log.debug("%s: answer in %.2f s, %s attempt(s), cached=%s:\n%s", task_name, response.latency_s,
+              response.attempts, response.cached, response.raw_text)  # fmt: skip
     attempts, repaired = response.attempts, False
     try:
         return StructuredCall(answer_model.model_validate(response.data), response, attempts, repaired)

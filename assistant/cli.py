@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"Example: echo '{SAMPLE_DRAFT}' | assistant analyze -",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="log the requests sent to a model on stderr (keys and redacted values are scrubbed)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("lint", help="flag trust-damaging phrases (and vague terms) with better wording")
@@ -350,6 +355,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if args.debug:
+        from .logging_setup import configure_logging
+
+        configure_logging(debug=True)
     if handler is None:
         parser.print_help()
         return EXIT_USAGE
