@@ -297,6 +297,55 @@ def structured_call(
         ) from None
 
 
+def llm_result(
+    task: str,
+    provider: Provider,
+    prompt: PromptSpec,
+    result: BaseModel,
+    findings: list[GuardFinding],
+    call: StructuredCall,
+    redaction: Redaction | None,
+    notice: str | None = None,
+) -> TaskResult:
+    """Wrap a model result with where it came from: provider, model, prompt version, tokens, cost, guards."""
+    from .budget import estimate_cost
+
+    response = call.response
+    usage = TokenUsage(
+        prompt_tokens=response.usage.prompt_tokens,
+        completion_tokens=response.usage.completion_tokens,
+        estimated=False,
+        note="as reported by the provider",
+    )
+    cost = None
+    if usage.prompt_tokens is not None:
+        cost = estimate_cost(
+            provider=provider.name,
+            model=provider.model,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens or 0,
+            base_url=provider.base_url,
+        ).usd
+    return TaskResult[type(result)](  # type: ignore[misc]
+        task=task,
+        engine="llm",
+        provider=provider.name,
+        model=provider.model,
+        base_url_host=provider.host,
+        prompt_version=prompt.version,
+        tokens=usage,
+        cost_usd=cost,
+        cached=response.cached,
+        attempts=call.attempts,
+        schema_repaired=call.repaired,
+        redacted=redaction.count if redaction is not None else 0,
+        redaction_summary=redaction.summary() if redaction is not None and redaction.count else None,
+        guards=GuardReport(findings=findings),
+        notice=notice,
+        result=result,
+    )
+
+
 # ---------------------------------------------------------------- the runnable
 class TaskRunner:
     """Runs one task against a provider: render prompt, call, validate (one repair), restore, guard."""
@@ -338,43 +387,7 @@ class TaskRunner:
         answer = redaction.restore_obj(call.answer) if redaction is not None else call.answer
         sources = [draft, context.as_text() if context else "", hints_for(analysis, self.spec.hints)]
         result, findings = self.spec.finish(answer, draft, sources)
-        return self._wrap(result, findings, call.response, call.attempts, call.repaired, redaction)
-
-    def _wrap(self, result, findings, response, attempts, repaired, redaction) -> TaskResult:
-        from .budget import estimate_cost
-
-        usage = TokenUsage(
-            prompt_tokens=response.usage.prompt_tokens,
-            completion_tokens=response.usage.completion_tokens,
-            estimated=False,
-            note="as reported by the provider",
-        )
-        cost = None
-        if usage.prompt_tokens is not None:
-            cost = estimate_cost(
-                provider=self.provider.name,
-                model=self.provider.model,
-                prompt_tokens=usage.prompt_tokens,
-                completion_tokens=usage.completion_tokens or 0,
-                base_url=self.provider.base_url,
-            ).usd
-        return TaskResult[type(result)](
-            task=self.spec.name,
-            engine="llm",
-            provider=self.provider.name,
-            model=self.provider.model,
-            base_url_host=self.provider.host,
-            prompt_version=self.prompt.version,
-            tokens=usage,
-            cost_usd=cost,
-            cached=response.cached,
-            attempts=attempts,
-            schema_repaired=repaired,
-            redacted=redaction.count if redaction is not None else 0,
-            redaction_summary=redaction.summary() if redaction is not None and redaction.count else None,
-            guards=GuardReport(findings=findings),
-            result=result,
-        )
+        return llm_result(self.spec.name, self.provider, self.prompt, result, findings, call, redaction)
 
     def as_runnable(self) -> Any:
         """The task as a langchain-core Runnable taking {"draft", "context", "analysis"}."""

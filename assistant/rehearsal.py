@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .chains import llm_result
 from .complexity import find_complexity
 from .context import check_context
 from .guards import find_estimates, guard_text
@@ -25,7 +26,6 @@ from .scope import (
     ScopeChangeInput,
     call_model,
     find_promises,
-    llm_result,
     offline_result,
     self_check,
 )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .chains import llm_result
 from .complexity import find_complexity
 from .guards import DATE_RE, find_estimates, find_invented_claims, guard_text
 from .lint import find_trust_phrases
@@ -27,7 +28,6 @@ from .schemas import (
     GuardReport,
     Source,
     TaskResult,
-    TokenUsage,
 )
 from .textutil import Document
 
@@ -654,55 +654,6 @@ def _delimit_all(value: str, tags: dict[str, str]) -> str:
     for tag in tags:
         value = delimit(value, tag)
     return value
-
-
-def llm_result(
-    task: str,
-    provider: Provider,
-    prompt: PromptSpec,
-    result: BaseModel,
-    findings: list[GuardFinding],
-    call: StructuredCall,
-    redaction: Redaction | None,
-    notice: str | None = None,
-) -> TaskResult:
-    """Wrap a model result like `TaskRunner._wrap`: provider, model, prompt version, tokens, cost, guards."""
-    from .budget import estimate_cost
-
-    response = call.response
-    usage = TokenUsage(
-        prompt_tokens=response.usage.prompt_tokens,
-        completion_tokens=response.usage.completion_tokens,
-        estimated=False,
-        note="as reported by the provider",
-    )
-    cost = None
-    if usage.prompt_tokens is not None:
-        cost = estimate_cost(
-            provider=provider.name,
-            model=provider.model,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens or 0,
-            base_url=provider.base_url,
-        ).usd
-    return TaskResult[type(result)](  # type: ignore[misc]
-        task=task,
-        engine="llm",
-        provider=provider.name,
-        model=provider.model,
-        base_url_host=provider.host,
-        prompt_version=prompt.version,
-        tokens=usage,
-        cost_usd=cost,
-        cached=response.cached,
-        attempts=call.attempts,
-        schema_repaired=call.repaired,
-        redacted=redaction.count if redaction is not None else 0,
-        redaction_summary=redaction.summary() if redaction is not None and redaction.count else None,
-        guards=GuardReport(findings=findings),
-        notice=notice,
-        result=result,
-    )
 
 
 def offline_result(task: str, result: BaseModel, findings: list[GuardFinding], notice: str) -> TaskResult:
