@@ -54,10 +54,14 @@ def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_head(path: str, max_bytes: int) -> tuple[bytes, int | None]:
-    """At most `max_bytes + 1` bytes of a file, device or stdin, and the full size when it is known."""
+def _read_head(path: str, max_bytes: int, *, measure: bool = False) -> tuple[bytes, int | None, bool]:
+    """At most `max_bytes + 1` bytes of a file, device or stdin, the full size when it is known (or, with
+    `measure`, counted by reading on, capped), and whether that size is only a lower bound."""
     if path == "-":
-        return sys.stdin.buffer.read(max_bytes + 1), None
+        head = sys.stdin.buffer.read(max_bytes + 1)
+        if measure and len(head) > max_bytes:
+            return head, *_count_rest(sys.stdin.buffer, len(head))
+        return head, (len(head) if len(head) <= max_bytes else None), False
     file = Path(path)
     if not file.exists():
         raise InputError(f"{path}: no such file")
@@ -66,18 +70,23 @@ def _read_head(path: str, max_bytes: int) -> tuple[bytes, int | None]:
     try:
         with file.open("rb") as stream:
             head = stream.read(max_bytes + 1)  # bounded: a device such as /dev/zero never fills memory
-        size = max(file.stat().st_size, len(head)) if file.is_file() else None
+            if len(head) <= max_bytes:
+                return head, len(head), False
+            if file.is_file():
+                return head, max(file.stat().st_size, len(head)), False
+            if measure:
+                return head, *_count_rest(stream, len(head))
+            return head, None, False
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return head, size
 
 
 def read_input(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a draft from a path, or from stdin when the path is '-'; refuse one over `max_bytes`."""
     source = "stdin" if path == "-" else path
-    head, size = _read_head(path, max_bytes)
+    head, size, _ = _read_head(path, max_bytes)
     if len(head) > max_bytes:
         raise InputError(over_limit_message(source, size, max_bytes))
     return decode_text(head, source, max_bytes)
@@ -138,28 +147,8 @@ def read_input_truncated(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple
     boundary) instead of being refused; the `Truncation` says so. Memory stays bounded by `max_bytes` for
     files, pipes and devices alike."""
     source = "stdin" if path == "-" else path
-    if path == "-":
-        head = sys.stdin.buffer.read(max_bytes + 1)
-        total, at_least = _count_rest(sys.stdin.buffer, len(head)) if len(head) > max_bytes else (len(head), False)
-    else:
-        file = Path(path)
-        if not file.exists():
-            raise InputError(f"{path}: no such file")
-        if file.is_dir():
-            raise InputError(f"{path}: is a directory, not a file")
-        try:
-            with file.open("rb") as stream:
-                head = stream.read(max_bytes + 1)
-                if len(head) <= max_bytes:
-                    total, at_least = len(head), False
-                elif file.is_file():
-                    total, at_least = max(file.stat().st_size, len(head)), False
-                else:
-                    total, at_least = _count_rest(stream, len(head))
-        except PermissionError:
-            raise InputError(f"{path}: permission denied") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    head, size, at_least = _read_head(path, max_bytes, measure=True)
+    total = size if size is not None else len(head)
     if total <= max_bytes:
         return decode_text(head, source, max_bytes), None
     kept = truncate_utf8(head, max_bytes)
