@@ -10,21 +10,15 @@ travels as `Authorization: Bearer` (older SDKs used `x-api-key`).
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
-from assistant.providers.base import ChatRequest, Provider, ProviderResponse, Usage, decode_body
+from assistant.providers.base import ChatRequest, Provider, ProviderResponse, Usage
 from assistant.providers.errors import (
-    ConnectionFailed,
     InvalidResponse,
-    ProviderError,
-    ProviderTimeout,
     Refusal,
     TruncatedResponse,
     body_message,
-    error_for_status,
 )
-from assistant.providers.retry import parse_retry_after
 
 DEFAULT_ANTHROPIC_MODEL = "claude-haiku-5-5"
 
@@ -77,33 +71,7 @@ class AnthropicProvider(Provider):
     def send(self, request: ChatRequest) -> ProviderResponse:
         import anthropic
 
-        params = self.sdk_params(request)
-        started = time.perf_counter()
-        try:
-            raw = self.client.messages.with_raw_response.create(**params)
-        except anthropic.APIStatusError as error:
-            raise self._status_error(request, error) from None
-        except anthropic.APITimeoutError:
-            raise ProviderTimeout(
-                provider=self.name, model=request.model, timeout=self.timeout, host=self.host
-            ) from None
-        except anthropic.APIConnectionError:
-            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
-        latency = time.perf_counter() - started
-        http = raw.http_response
-        body = decode_body(http.text, provider=self.name, model=request.model, status=http.status_code)
-        return self._response(request, body, latency, http.headers.get("request-id"))
-
-    def _status_error(self, request: ChatRequest, error: Any) -> ProviderError:
-        response = error.response
-        return error_for_status(
-            response.status_code,
-            provider=self.name,
-            model=request.model,
-            detail=body_message(error.body, self._secrets()),
-            retry_after=parse_retry_after(response.headers),
-            request_id=response.headers.get("request-id"),
-        )
+        return self.call_sdk(request, self.client.messages.with_raw_response.create, anthropic, "request-id")
 
     def _response(
         self, request: ChatRequest, body: dict[str, Any], latency: float, request_id: str | None

@@ -268,6 +268,44 @@ class Provider(ABC):
             self.cache.put(key, response)
         return response
 
+    def call_sdk(
+        self, request: ChatRequest, create: Callable[..., Any], sdk: Any, request_id_header: str
+    ) -> ProviderResponse:
+        """One SDK call with its failures mapped: both official SDKs raise the same exception family
+        (`APIStatusError`, `APITimeoutError`, `APIConnectionError`)."""
+        from assistant.providers.errors import ConnectionFailed, ProviderTimeout, body_message, error_for_status
+        from assistant.providers.retry import parse_retry_after
+
+        started = time.perf_counter()
+        try:
+            raw = create(**self.sdk_params(request))
+        except sdk.APIStatusError as error:
+            headers = error.response.headers
+            raise error_for_status(
+                error.response.status_code,
+                provider=self.name,
+                model=request.model,
+                detail=body_message(error.body, self._secrets()),
+                retry_after=parse_retry_after(headers),
+                request_id=headers.get(request_id_header),
+            ) from None
+        except sdk.APITimeoutError:
+            raise ProviderTimeout(
+                provider=self.name, model=request.model, timeout=self.timeout, host=self.host
+            ) from None
+        except sdk.APIConnectionError:
+            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
+        latency = time.perf_counter() - started
+        http = raw.http_response
+        body = decode_body(http.text, provider=self.name, model=request.model, status=http.status_code)
+        return self._response(request, body, latency, http.headers.get(request_id_header))
+
+    def _response(
+        self, request: ChatRequest, body: dict[str, Any], latency: float, request_id: str | None
+    ) -> ProviderResponse:
+        """The provider's answer body turned into a `ProviderResponse` (or a specific error)."""
+        raise NotImplementedError
+
     @staticmethod
     def parse_answer(text: str | None, *, provider: str, model: str) -> dict[str, Any]:
         """The answer text as a JSON object, or InvalidResponse carrying the raw text."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 from assistant.providers.base import (
@@ -11,20 +10,15 @@ from assistant.providers.base import (
     Provider,
     ProviderResponse,
     Usage,
-    decode_body,
     strict_json_schema,
 )
 from assistant.providers.errors import (
-    ConnectionFailed,
     InvalidResponse,
     ProviderError,
-    ProviderTimeout,
     Refusal,
     TruncatedResponse,
     body_message,
-    error_for_status,
 )
-from assistant.providers.retry import parse_retry_after
 
 DEFAULT_OPENAI_MODEL = "gpt-5.4-mini"
 
@@ -94,33 +88,7 @@ class OpenAIProvider(Provider):
     def send(self, request: ChatRequest) -> ProviderResponse:
         import openai
 
-        params = self.sdk_params(request)
-        started = time.perf_counter()
-        try:
-            raw = self.client.chat.completions.with_raw_response.create(**params)
-        except openai.APIStatusError as error:
-            raise self._status_error(request, error) from None
-        except openai.APITimeoutError:
-            raise ProviderTimeout(
-                provider=self.name, model=request.model, timeout=self.timeout, host=self.host
-            ) from None
-        except openai.APIConnectionError:
-            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
-        latency = time.perf_counter() - started
-        http = raw.http_response
-        body = decode_body(http.text, provider=self.name, model=request.model, status=http.status_code)
-        return self._response(request, body, latency, http.headers.get("x-request-id"))
-
-    def _status_error(self, request: ChatRequest, error: Any) -> ProviderError:
-        response = error.response
-        return error_for_status(
-            response.status_code,
-            provider=self.name,
-            model=request.model,
-            detail=body_message(error.body, self._secrets()),
-            retry_after=parse_retry_after(response.headers),
-            request_id=response.headers.get("x-request-id"),
-        )
+        return self.call_sdk(request, self.client.chat.completions.with_raw_response.create, openai, "x-request-id")
 
     def _response(
         self, request: ChatRequest, body: dict[str, Any], latency: float, request_id: str | None
