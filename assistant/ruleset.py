@@ -467,6 +467,9 @@ def _load_raw(name: str) -> list[dict]:
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"rules": rules, "literals": literals}), encoding="utf-8")
             tmp.replace(cache_file)
+            for old in cache_file.parent.glob(f"{path.stem}-*.json"):  # caches of earlier versions
+                if old != cache_file:
+                    old.unlink(missing_ok=True)
         except OSError:
             pass
     return rules
