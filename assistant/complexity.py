@@ -4,7 +4,7 @@ each with a curiosity question and a possible smaller first version; never a tim
 from __future__ import annotations
 
 from .ruleset import complexity_rules
-from .schemas import ComplexityFlag, ComplexityReport
+from .schemas import ComplexityFlag
 from .textutil import Document
 
 
@@ -33,7 +33,3 @@ def find_complexity(text: str | Document) -> list[ComplexityFlag]:
         )
     flags.sort(key=lambda f: (f.start or 0, f.category))
     return flags
-
-
-def complexity_report(text: str) -> ComplexityReport:
-    return ComplexityReport(flags=find_complexity(text))

@@ -90,11 +90,6 @@ def _strip_links(text: str, unknown: set[str]) -> str:
     return _BARE_URL.sub(lambda m: "[needs: source for a link]" if m.group(0) in unknown else m.group(0), text)
 
 
-def find_dates(text: str) -> list[str]:
-    """Dates, days and quarters in a text, as written ("March 15", "2026-03-15", "Q3", "Friday")."""
-    return [m.group(0) for m in _DATE.finditer(text)]
-
-
 def find_estimates(text: str) -> list[str]:
     """Every time or effort estimate in a text, as written."""
     return [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]

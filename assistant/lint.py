@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from .ruleset import ambiguity_rules, trust_rules
+from collections.abc import Iterator
+from typing import Any
+
+from .ruleset import AmbiguityRule, TrustRule, ambiguity_rules, trust_rules
 from .schemas import SEVERITY_RANK, AmbiguityFinding, Finding, LintReport
 from .textutil import Document
 
 
 def _document(text: str | Document) -> Document:
     return text if isinstance(text, Document) else Document(text)
+
+
+def _unsilenced_matches(doc: Document, rule: TrustRule | AmbiguityRule) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each match of a rule not silenced by an ignore comment: its text and its span fields."""
+    for start, end in rule.matcher.finditer(doc):
+        line, column = doc.line_col(start)
+        if not doc.is_silenced(line, rule.id, rule.category):
+            matched = doc.text[start:end]
+            yield matched, {"text": matched, "start": start, "end": end, "line": line, "column": column}
 
 
 def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -> list[Finding]:
@@ -19,11 +31,7 @@ def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -
     for rule in trust_rules():
         if SEVERITY_RANK[rule.severity] < floor:
             continue
-        for start, end in rule.matcher.finditer(doc):
-            line, column = doc.line_col(start)
-            if doc.is_silenced(line, rule.id, rule.category):
-                continue
-            matched = doc.text[start:end]
+        for matched, span in _unsilenced_matches(doc, rule):
             findings.append(
                 Finding(
                     rule_id=rule.id,
@@ -32,11 +40,7 @@ def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -
                     message=rule.message.replace("{match}", matched),
                     why=rule.why,
                     replacements=list(rule.replacements),
-                    text=matched,
-                    start=start,
-                    end=end,
-                    line=line,
-                    column=column,
+                    **span,
                 )
             )
     findings.sort(key=lambda f: (f.start, -f.end, f.rule_id))
@@ -48,22 +52,14 @@ def find_ambiguities(text: str | Document) -> list[AmbiguityFinding]:
     doc = _document(text)
     found: list[AmbiguityFinding] = []
     for rule in ambiguity_rules():
-        for start, end in rule.matcher.finditer(doc):
-            line, column = doc.line_col(start)
-            if doc.is_silenced(line, rule.id, rule.category):
-                continue
-            matched = doc.text[start:end]
+        for matched, span in _unsilenced_matches(doc, rule):
             found.append(
                 AmbiguityFinding(
                     rule_id=rule.id,
                     category=rule.category,
                     message=rule.message.replace("{match}", matched),
                     question=rule.question.replace("{match}", matched),
-                    text=matched,
-                    start=start,
-                    end=end,
-                    line=line,
-                    column=column,
+                    **span,
                 )
             )
     found.sort(key=lambda f: (f.start, -f.end, f.rule_id))

@@ -19,17 +19,12 @@ _QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`")
 _FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
 _IGNORE = re.compile(r"<!--\s*assistant-ignore\b([^>]*?)-->", re.I)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _MAX_WINDOWS = 24
 
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters and fold typographic quotes, keeping every offset unchanged."""
     return text.translate(_FOLD)
-
-
-def count_words(text: str) -> int:
-    return sum(1 for _ in _WORD.finditer(text))
 
 
 def is_word_char(ch: str) -> bool:
