@@ -210,12 +210,18 @@ def test_each_page_renders(server: str, browser) -> None:  # type: ignore[no-unt
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.locator('[data-testid="stSidebar"]').get_by_text("Rehearse a scope change").click()
     page.get_by_label("The original scope").wait_for(timeout=10_000)
-    page.get_by_label("The original scope").fill(SCOPE["original"])
-    page.get_by_label("What changed").fill(SCOPE["change"])
-    page.get_by_label("Who asked for the change, and why").fill(SCOPE["who_why"])
-    page.get_by_label("How often this feature already changed").fill("1")
-    page.get_by_label("How often this feature already changed").press("Enter")
-    settle(page)
+    # Commit each field (blur) and let its rerun finish before the next one: a value typed while a rerun
+    # is still running can be dropped by it, which left the run button disabled in one CI run.
+    for label, value in (
+        ("The original scope", SCOPE["original"]),
+        ("What changed", SCOPE["change"]),
+        ("Who asked for the change, and why", SCOPE["who_why"]),
+        ("How often this feature already changed", "1"),
+    ):
+        field = page.get_by_label(label)
+        field.fill(value)
+        field.blur()
+        settle(page)
     page.get_by_role("button", name="Prepare the brief").click()
     page.get_by_text("Then tell stakeholders the change and its trade-off").wait_for(timeout=10_000)
     settle(page)
