@@ -5,7 +5,7 @@ Run: `streamlit run app.py`. Works with no key (offline engine); with a key in t
 `st.secrets`, the LLM chains improve the text and the guards keep it honest.
 
 Test seam: `st.session_state[HOOKS_KEY]` may hold a dict with `http_client` (a zero-argument factory
-returning an `httpx2.Client`, e.g. `lambda: assistant.replay.client_for(router)`) and `sleep` (used
+returning an `httpx2.Client`, e.g. `lambda: assistant.evaluation.replay.client_for(router)`) and `sleep` (used
 between retries). The browser cannot set it; tests set it through `AppTest.session_state`.
 """
 
@@ -23,10 +23,10 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.engine import OFFLINE_NOTICE, TASK_NAMES, provider_from_settings, run_analyze, run_task
-from assistant.offline import analyze
-from assistant.providers.errors import KEY_ENV_VARS, ProviderError
-from assistant.render import analysis_markdown, grouped_questions, rewrite_markdown
+from assistant.checks.offline import analyze
+from assistant.llm.providers.errors import KEY_ENV_VARS, ProviderError
+from assistant.llm.settings import DEFAULT_MODELS, PROVIDER_NAMES, Settings
+from assistant.render.reports import analysis_markdown, grouped_questions, rewrite_markdown
 from assistant.schemas import (
     Analysis,
     AnalyzeReport,
@@ -38,8 +38,8 @@ from assistant.schemas import (
     QuestionSet,
     TaskResult,
 )
-from assistant.settings import DEFAULT_MODELS, PROVIDER_NAMES, Settings
-from assistant.textio import InputError
+from assistant.tasks.drafts import OFFLINE_NOTICE, TASK_NAMES, provider_from_settings, run_analyze, run_task
+from assistant.text.reading import InputError
 
 HOOKS_KEY = "provider_hooks"
 PAGE_REWRITE = "Rewrite a draft"
@@ -283,9 +283,9 @@ def make_provider(settings: Settings) -> tuple[Any, str]:
 
 def counting_provider(settings: Settings) -> Any:
     """A provider used only to build requests for counting: nothing is sent, so no key is needed."""
-    from assistant.providers.anthropic_provider import AnthropicProvider
-    from assistant.providers.compatible import CompatibleProvider
-    from assistant.providers.openai_provider import OpenAIProvider
+    from assistant.llm.providers.anthropic_provider import AnthropicProvider
+    from assistant.llm.providers.compatible import CompatibleProvider
+    from assistant.llm.providers.openai_provider import OpenAIProvider
 
     cls = {"openai": OpenAIProvider, "anthropic": AnthropicProvider}.get(settings.provider or "", CompatibleProvider)
     return cls(
@@ -297,7 +297,7 @@ def counting_provider(settings: Settings) -> Any:
 
 def task_tokens(provider: Any, tasks: Iterable[str], draft: str, context: PMContext | None) -> list[int]:
     """Prompt tokens of each draft task (rewrite, questions, complexity), counted before sending."""
-    from assistant.chains import prompt_token_estimate
+    from assistant.llm.chains import prompt_token_estimate
 
     analysis = analyze(draft, context)
     return [prompt_token_estimate(t, provider, draft, context, analysis) for t in tasks]
@@ -305,8 +305,8 @@ def task_tokens(provider: Any, tasks: Iterable[str], draft: str, context: PMCont
 
 def prompt_tokens(provider: Any, prompt: str, answer_model: type, variables: dict[str, str]) -> int:
     """Prompt tokens of one call of a prompt file (the scope-change prompts), counted before sending."""
-    from assistant.budget import count_request_tokens
-    from assistant.prompts import load_prompt
+    from assistant.llm.budget import count_request_tokens
+    from assistant.llm.prompt_files import load_prompt
 
     system, user = load_prompt(prompt).render(**variables)
     request = provider.build_request(system, user, answer_model)
@@ -315,7 +315,7 @@ def prompt_tokens(provider: Any, prompt: str, answer_model: type, variables: dic
 
 def estimate_text(settings: Settings, counts: list[int], what: str = "") -> str:
     """Tokens and cost of the calls about to be sent: the input at list price, and the most with answers."""
-    from assistant.budget import estimate_cost
+    from assistant.llm.budget import estimate_cost
 
     provider, tokens, calls = counting_provider(settings), sum(counts), len(counts)
     cost = {
@@ -699,7 +699,7 @@ def scope_inputs() -> Any:
     """The scope change as the PM describes it, or None until the original scope and the change are given."""
     from pydantic import ValidationError
 
-    from assistant.scope import ScopeChangeInput
+    from assistant.tasks.scope import ScopeChangeInput
 
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -788,7 +788,7 @@ def show_scope(result: Any) -> None:
 
 
 def rehearsal_markdown(state: Any) -> str:
-    from assistant.cli_scope import debrief_text
+    from assistant.cli.scope import debrief_text
 
     out = ["# Scope-change rehearsal", "", f"Persona: {state.persona}", "", "## Transcript", ""]
     out += [f"**{'You' if t.speaker == 'pm' else 'Lead'}:** {t.text}  " for t in state.transcript]
@@ -821,7 +821,7 @@ def show_debrief(state: Any) -> None:
 
 def rehearsal_step(ui: Ui, action: Callable[[Any], None], label: str) -> None:
     """One step of the role-play (a line, or the end) on a copy of the state; errors are one message."""
-    from assistant.rehearsal import Rehearsal
+    from assistant.tasks.rehearsal import Rehearsal
 
     st.session_state.pop("rehearsal_error", None)
     try:
@@ -839,8 +839,8 @@ def rehearsal_step(ui: Ui, action: Callable[[Any], None], label: str) -> None:
 
 
 def page_rehearse(ui: Ui) -> None:
-    from assistant.rehearsal import PERSONAS, LeadTurnAnswer, Rehearsal, transcript_text
-    from assistant.scope import (
+    from assistant.tasks.rehearsal import PERSONAS, LeadTurnAnswer, Rehearsal, transcript_text
+    from assistant.tasks.scope import (
         BriefAnswer,
         StakeholderAnswer,
         brief_hints,
@@ -886,7 +886,7 @@ def page_rehearse(ui: Ui) -> None:
         result = outcome.report
         show_provenance([result.brief, result.stakeholder], outcome.elapsed_s, result.brief.notice)
         show_scope(result)
-        from assistant.cli_scope import scope_markdown
+        from assistant.cli.scope import scope_markdown
 
         st.download_button(
             "Download the brief and message (Markdown)",

@@ -16,10 +16,10 @@ import time
 import httpx
 import respx
 
-from assistant.chains import prompt_token_estimate
-from assistant.engine import TASK_NAMES, run_analyze, run_task
-from assistant.providers.openai_provider import OpenAIProvider
-from assistant.replay import client_for, openai_chat_completion
+from assistant.evaluation.replay import client_for, openai_chat_completion
+from assistant.llm.chains import prompt_token_estimate
+from assistant.llm.providers.openai_provider import OpenAIProvider
+from assistant.tasks.drafts import TASK_NAMES, run_analyze, run_task
 
 DRAFT_150_WORDS = (
     "Hi team, can we just add CSV export to the projects page by March 15? Acme's finance team asked for it "

@@ -106,10 +106,10 @@ def heavy_imports(code: str) -> list[str]:
 
 def pass_breakdown(text: str, runs: int) -> list[tuple[str, float]]:
     """Median seconds of each offline pass run on its own (a fresh Document each call, as analyze() does)."""
-    from assistant.complexity import find_complexity
-    from assistant.context import check_context
-    from assistant.lint import find_ambiguities, find_trust_phrases
-    from assistant.textutil import Document
+    from assistant.checks.complexity import find_complexity
+    from assistant.checks.context import check_context
+    from assistant.checks.lint import find_ambiguities, find_trust_phrases
+    from assistant.text.document import Document
 
     passes: dict[str, Callable[[], object]] = {
         "Document(text)": lambda: Document(text),
@@ -122,9 +122,9 @@ def pass_breakdown(text: str, runs: int) -> list[tuple[str, float]]:
 
 
 def import_offenders() -> list[tuple[int, int, str]]:
-    """(cumulative µs, self µs, module) of every import of `import assistant.cli`, slowest first."""
+    """(cumulative µs, self µs, module) of every import of `import assistant.cli.main`, slowest first."""
     out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import assistant.cli"],
+        [sys.executable, "-X", "importtime", "-c", "import assistant.cli.main"],
         capture_output=True,
         text=True,
         check=True,
@@ -238,14 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     print("== heavy modules in a fresh process ==")
     for label, code in (
         ('import assistant; assistant.analyze("x")', 'import assistant; assistant.analyze("x")'),
-        ("import assistant.cli", "import assistant.cli"),
+        ("import assistant.cli.main", "import assistant.cli.main"),
     ):
         found = heavy_imports(code)
         verdict = "OK (none)" if not found else "PROBLEM: " + ", ".join(found)
         print(f"after {label}: {verdict}")
     print()
 
-    print("== python -X importtime -c 'import assistant.cli': top 10 by cumulative time ==")
+    print("== python -X importtime -c 'import assistant.cli.main': top 10 by cumulative time ==")
     rows = import_offenders()
     print(f"{'cumulative ms':>13} {'self ms':>8}  module")
     for cumulative, own, name in rows[:10]:

@@ -14,10 +14,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.complexity import find_complexity
-from assistant.lint import find_ambiguities, find_trust_phrases
+from assistant.checks.complexity import find_complexity
+from assistant.checks.lint import find_ambiguities, find_trust_phrases
 from assistant.schemas import ComplexityFlag
-from assistant.textutil import Document
+from assistant.text.document import Document
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"

@@ -18,14 +18,14 @@ import respx
 
 from assistant.evaluation import recordings as rec
 from assistant.evaluation.cases import load_cases
-from assistant.evaluation.runner import current_prompts, record_one
-from assistant.replay import (
+from assistant.evaluation.replay import (
     anthropic_error,
     anthropic_message,
     mock_transport,
     openai_chat_completion,
     openai_error,
 )
+from assistant.evaluation.runner import current_prompts, record_one
 
 ROOT = Path(__file__).resolve().parent
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
@@ -140,8 +140,8 @@ SCENARIOS: tuple[Scenario, ...] = (
 
 def write_all(root: Path = ROOT / "recordings") -> list[Path]:
     """Record every scenario through the real provider code; return the files written."""
-    from assistant.providers.anthropic_provider import AnthropicProvider
-    from assistant.providers.openai_provider import OpenAIProvider
+    from assistant.llm.providers.anthropic_provider import AnthropicProvider
+    from assistant.llm.providers.openai_provider import OpenAIProvider
 
     cases = {c.id: c for c in load_cases()}
     prompts = current_prompts(("rewrite", "questions", "complexity"))

@@ -2,8 +2,8 @@
 
     python evals/record_local.py [--only-missing] [--case ID] [--task T] [--max-output-tokens N]
 
-Starts the server (assistant.local_server), asks it for its model name, records every case × task
-into evals/recordings/openai-compatible/<model>/, and stops the server. Extra arguments go to
+Starts the server (assistant.evaluation.local_server), asks it for its model name, records every case × task
+into assistant/evaluation/suite/recordings/openai-compatible/<model>/, and stops the server. Extra arguments go to
 `assistant eval --record`. Needs scripts/install_local_model.sh to have run.
 """
 
@@ -14,8 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from assistant import cli_eval
-from assistant.local_server import local_model_problem, running_local_server
+from assistant.cli import eval as cli_eval
+from assistant.evaluation.local_server import local_model_problem, running_local_server
 
 N_CTX = 4096  # room for the prompt, one repair round and the answer
 

@@ -29,7 +29,7 @@ from assistant.evaluation.runner import StaleRecording, TaskRun, replay_all, run
 
 EVALS = Path(__file__).resolve().parent
 ROOT = EVALS.parent
-RECORDINGS = EVALS / "recordings"
+RECORDINGS = ROOT / "assistant" / "evaluation" / "suite" / "recordings"
 CASES = load_cases()
 REAL = [item for item in rec.load_all(RECORDINGS)[0] if not item.recording.provenance.synthetic]
 
@@ -122,7 +122,7 @@ def test_real_recording_replays(item: rec.LoadedRecording, replayed) -> None:
     assert rec.missing_provenance(recording) == []
     assert recording.provenance.synthetic is False and recording.exchanges
     runs, stale, errors = replayed
-    key = str(item.path.relative_to(EVALS))
+    key = str(item.path.relative_to(RECORDINGS.parent))
     assert not [s for s in stale if s.path == key], "stale: re-record it"
     assert not [e for e in errors if e.startswith(key)], errors
     run = runs[key]
@@ -147,7 +147,7 @@ def test_every_recording_is_readable_small_json() -> None:
 # ---------------------------------------------------------------- staleness
 def _edited_prompts(tmp_path: Path) -> Path:
     prompts = tmp_path / "prompts"
-    shutil.copytree(ROOT / "prompts", prompts)
+    shutil.copytree(ROOT / "assistant" / "llm" / "prompts", prompts)
     path = prompts / "rewrite.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nBe brief.\n", encoding="utf-8")
     return prompts
@@ -164,7 +164,7 @@ def test_editing_a_prompt_makes_its_recordings_stale(tmp_path: Path, synthetic_d
 
 def test_stale_recordings_fail_the_cli_run(tmp_path: Path, synthetic_dir: Path) -> None:
     env = {**os.environ, "ASSISTANT_PROMPTS_DIR": str(_edited_prompts(tmp_path))}
-    command = [sys.executable, "-m", "assistant.cli_eval", "--recordings", str(synthetic_dir), "--task", "rewrite"]
+    command = [sys.executable, "-m", "assistant.cli.eval", "--recordings", str(synthetic_dir), "--task", "rewrite"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "STALE recordings" in result.stdout and "prompt rewrite changed" in result.stdout

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-RECORDINGS = Path(__file__).resolve().parent / "recordings"
+RECORDINGS = Path(__file__).resolve().parent.parent / "assistant" / "evaluation" / "suite" / "recordings"
 FILES = sorted(RECORDINGS.rglob("*.json"))
 
 _PATTERNS = {

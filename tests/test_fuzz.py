@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.complexity import find_complexity
-from assistant.context import check_context
-from assistant.engine import run_task
-from assistant.guards import find_estimates, find_invented_claims
-from assistant.lint import lint
-from assistant.offline import INVITATION, SLOT_PROMPTS, analyze, find_slots, rewrite
-from assistant.ruleset import ambiguity_rules, complexity_rules, context_rules, trust_rules
+from assistant.checks.complexity import find_complexity
+from assistant.checks.context import check_context
+from assistant.checks.guards import find_estimates, find_invented_claims
+from assistant.checks.lint import lint
+from assistant.checks.offline import INVITATION, SLOT_PROMPTS, analyze, find_slots, rewrite
+from assistant.checks.ruleset import ambiguity_rules, complexity_rules, context_rules, trust_rules
+from assistant.tasks.drafts import run_task
 
 DEFAULT = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 LONG = settings(max_examples=10_000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -25,16 +25,22 @@ import httpx
 import pytest
 import respx
 
-from assistant.engine import run_analyze, run_task
-from assistant.logging_setup import PACKAGE_LOGGER, SDK_LOGGERS, configure_logging
-from assistant.providers.anthropic_provider import AnthropicProvider
-from assistant.providers.errors import AuthError
-from assistant.providers.openai_provider import OpenAIProvider
-from assistant.redact import SecretsFilter
-from assistant.replay import anthropic_error, anthropic_message, client_for, openai_chat_completion, openai_error
+from assistant.evaluation.replay import (
+    anthropic_error,
+    anthropic_message,
+    client_for,
+    openai_chat_completion,
+    openai_error,
+)
+from assistant.llm.logging_setup import PACKAGE_LOGGER, SDK_LOGGERS, configure_logging
+from assistant.llm.providers.anthropic_provider import AnthropicProvider
+from assistant.llm.providers.errors import AuthError
+from assistant.llm.providers.openai_provider import OpenAIProvider
+from assistant.llm.redact import SecretsFilter
+from assistant.tasks.drafts import run_analyze, run_task
 
 ROOT = Path(__file__).resolve().parent.parent
-RECORDINGS = ROOT / "evals" / "recordings"
+RECORDINGS = ROOT / "assistant" / "evaluation" / "suite" / "recordings"
 
 KEY_PATTERNS: dict[str, re.Pattern[str]] = {
     # A digit is required so that hyphenated prose ("sk-this-is-a-long-phrase") is not a key.
@@ -57,9 +63,9 @@ _RUNS = tuple(seq[i : i + 6] for seq in SEQUENCES for i in range(len(seq) - 5))
 
 # Reviewed exceptions: (path, kind, value prefix) -> why it may stay.
 BASELINE: dict[tuple[str, str, str], str] = {
-    ("tests/test_redact.py", "Stripe key", "sk_live_4eC39"): "Stripe's public documentation sample key",
-    ("tests/test_redact.py", "Google API key", "AIzaSyDdI0hC"): "the public key in every Google Chat webhook URL",
-    ("tests/test_redact.py", "private key block", "-----BEGIN "): "truncated example key blocks for the detector",
+    ("tests/llm/test_redact.py", "Stripe key", "sk_live_4eC39"): "Stripe's public documentation sample key",
+    ("tests/llm/test_redact.py", "Google API key", "AIzaSyDdI0hC"): "the public key in every Google Chat webhook URL",
+    ("tests/llm/test_redact.py", "private key block", "-----BEGIN "): "truncated example key blocks for the detector",
 }
 
 
@@ -118,7 +124,7 @@ def test_every_baseline_entry_is_still_needed() -> None:
         text = read_text(ROOT / path) or ""
         if any(h.kind == kind and h.value.startswith(prefix) for h in key_like(text, path)):
             found.add((path, kind, prefix))
-    assert found == set(BASELINE) or not (ROOT / "tests/test_redact.py").exists()
+    assert found == set(BASELINE) or not (ROOT / "tests/llm/test_redact.py").exists()
 
 
 # Random-looking keys, assembled at run time so that this file does not hold them.
@@ -272,7 +278,7 @@ def test_debug_log_of_a_full_replayed_run_holds_no_key_and_no_redacted_value(res
 def test_package_records_and_tracebacks_are_scrubbed(restore_logging: None) -> None:
     stream = io.StringIO()
     configure_logging(debug=True, stream=stream)
-    log = logging.getLogger("assistant.chains")
+    log = logging.getLogger("assistant.llm.chains")
 
     log.debug("calling with key %s and header Authorization: Bearer %s", PROVIDER_KEY, PASTED_KEY)
     try:
@@ -306,5 +312,5 @@ def test_handlers_installed_by_others_get_the_secrets_filter(restore_logging: No
     foreign = logging.StreamHandler(stream)
     logging.getLogger(PACKAGE_LOGGER).addHandler(foreign)
     configure_logging(debug=False, stream=io.StringIO())
-    logging.getLogger("assistant.cli").warning("key %s", PROVIDER_KEY)
+    logging.getLogger("assistant.cli.main").warning("key %s", PROVIDER_KEY)
     assert PROVIDER_KEY not in stream.getvalue() and "[REDACTED]" in stream.getvalue()

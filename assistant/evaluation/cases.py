@@ -31,13 +31,13 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..schemas import COMPLEXITY_CATEGORIES, CONTEXT_ELEMENT_IDS, PMContext
+from assistant.schemas import COMPLEXITY_CATEGORIES, CONTEXT_ELEMENT_IDS, PMContext
 
 OFFLINE_PASS = "offline-pass"
 MODEL_TASKS: tuple[str, ...] = ("rewrite", "questions", "complexity")
 EXTRA_TASKS: tuple[str, ...] = ("scope-change", "rehearsal-debrief")
 TASKS: tuple[str, ...] = MODEL_TASKS + EXTRA_TASKS
-DEFAULT_CASES_DIR = Path(__file__).resolve().parents[2] / "evals" / "cases"
+DEFAULT_CASES_DIR = Path(__file__).resolve().parent / "suite" / "cases"
 
 _ALL = TASKS
 # Which task's output each assertion type looks at. The offline-pass ones look at the deterministic
@@ -186,11 +186,11 @@ def _check_values(kind: str, values: tuple[str, ...]) -> None:
     elif kind in ("complexity_categories", "not_complexity_categories"):
         allowed = COMPLEXITY_CATEGORIES
     elif kind in ("debrief_high", "debrief_low"):
-        from ..rehearsal import CRITERIA
+        from assistant.tasks.rehearsal import CRITERIA
 
         allowed = tuple(CRITERIA)
     elif kind in ("flagged_categories", "not_flagged_categories"):
-        from ..ruleset import trust_rules
+        from assistant.checks.ruleset import trust_rules
 
         allowed = tuple(sorted({r.category for r in trust_rules()}))
     if allowed is not None:
@@ -259,7 +259,7 @@ def load_case_file(path: Path) -> list[Case]:
 
 
 def load_cases(directory: Path | None = None) -> list[Case]:
-    """Every case under `directory` (default `evals/cases`), in file then case order; ids are unique."""
+    """Every case under `directory` (default: the bundled suite), in file then case order; ids are unique."""
     directory = directory or DEFAULT_CASES_DIR
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:

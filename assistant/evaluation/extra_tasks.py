@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..schemas import Analysis
-from .cases import Case
+from assistant.evaluation.cases import Case
+from assistant.schemas import Analysis
 
 OfflineTask = Callable[[Case, Analysis], BaseModel]
 _SCOPE_FIELDS = ("original", "who_why", "sprint", "changed_before")
@@ -21,14 +21,14 @@ _SCOPE_FIELDS = ("original", "who_why", "sprint", "changed_before")
 
 def scope_input(case: Case) -> Any:
     """The case as a `ScopeChangeInput` (the draft is the change)."""
-    from ..scope import ScopeChangeInput
+    from assistant.tasks.scope import ScopeChangeInput
 
     extra = {k: v for k, v in case.input.extra.items() if k in _SCOPE_FIELDS}
     return ScopeChangeInput(change=case.input.draft, **extra)
 
 
 def run_scope_change(case: Case, analysis: Analysis) -> BaseModel:
-    from ..scope import prepare_scope_change
+    from assistant.tasks.scope import prepare_scope_change
 
     return prepare_scope_change(scope_input(case))
 
@@ -44,7 +44,7 @@ class RehearsalOutcome(BaseModel):
 
 
 def run_rehearsal(case: Case, analysis: Analysis) -> BaseModel:
-    from ..rehearsal import Rehearsal
+    from assistant.tasks.rehearsal import Rehearsal
 
     lines = [str(line) for line in case.input.extra.get("pm_lines", [])]
     session = Rehearsal.start(scope_input(case), persona=case.input.extra.get("persona", "supportive"))
@@ -56,12 +56,12 @@ def available() -> dict[str, OfflineTask]:
     """Task name → offline runner, for the modules that can be imported."""
     runners: dict[str, OfflineTask] = {}
     try:
-        from .. import scope  # noqa: F401
+        from assistant.tasks import scope  # noqa: F401
     except ImportError:
         return runners
     runners["scope-change"] = run_scope_change
     try:
-        from .. import rehearsal  # noqa: F401
+        from assistant.tasks import rehearsal  # noqa: F401
     except ImportError:
         return runners
     runners["rehearsal-debrief"] = run_rehearsal

@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..redact import scrub_secrets
-from ..replay import SECRET_HEADERS, scrub_url
+from assistant.evaluation.replay import SECRET_HEADERS, scrub_url
+from assistant.llm.redact import scrub_secrets
 
 if TYPE_CHECKING:
     import httpx2
 
-    from ..providers.base import Provider
-    from .cases import Case
+    from assistant.evaluation.cases import Case
+    from assistant.llm.providers.base import Provider
 
 FORMAT = 1
-DEFAULT_RECORDINGS_DIR = Path(__file__).resolve().parents[2] / "evals" / "recordings"
+DEFAULT_RECORDINGS_DIR = Path(__file__).resolve().parent / "suite" / "recordings"
 SYNTHETIC_DIR = "synthetic"
 REPLAY_KEY = "replay-placeholder"  # what replayed providers send: never a real key
 _SLUG_RE = re.compile(r"[^a-z0-9._-]+")
@@ -212,15 +212,15 @@ def replay_provider(recording: Recording, http_client: httpx2.Client) -> Provide
         "sleep": _no_sleep,
     }
     if p.provider == "openai":
-        from ..providers.openai_provider import OpenAIProvider
+        from assistant.llm.providers.openai_provider import OpenAIProvider
 
         return OpenAIProvider(**common)
     if p.provider == "anthropic":
-        from ..providers.anthropic_provider import AnthropicProvider
+        from assistant.llm.providers.anthropic_provider import AnthropicProvider
 
         return AnthropicProvider(**common)
     if p.provider == "openai-compatible":
-        from ..providers.compatible import CompatibleProvider
+        from assistant.llm.providers.compatible import CompatibleProvider
 
         mode: Any = p.response_format_mode or "json_object"
         return CompatibleProvider(response_format_mode=mode, **common)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from .cases import OFFLINE_PASS, TASKS
-from .runner import OFFLINE_ENGINE, EvalRun, TaskRun
+from assistant.evaluation.cases import OFFLINE_PASS, TASKS
+from assistant.evaluation.runner import OFFLINE_ENGINE, EvalRun, TaskRun
 
 COLUMNS: tuple[str, ...] = (OFFLINE_PASS, *TASKS)
 

@@ -15,21 +15,21 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import offline
-from ..chains import TASKS as CHAIN_TASKS
-from ..chains import TaskRunner
-from ..engine import offline_task
-from ..prompts import PromptSpec, load_prompt
-from ..providers.errors import ProviderError
-from ..schemas import Analysis, TaskResult
-from . import recordings as rec
-from .cases import OFFLINE_PASS, Case, load_cases, select
-from .scoring import AssertionResult, render_output, score
+from assistant.checks import offline
+from assistant.evaluation import recordings as rec
+from assistant.evaluation.cases import OFFLINE_PASS, Case, load_cases, select
+from assistant.evaluation.scoring import AssertionResult, render_output, score
+from assistant.llm.chains import TASKS as CHAIN_TASKS
+from assistant.llm.chains import TaskRunner
+from assistant.llm.prompt_files import PromptSpec, load_prompt
+from assistant.llm.providers.errors import ProviderError
+from assistant.schemas import Analysis, TaskResult
+from assistant.tasks.drafts import offline_task
 
 if TYPE_CHECKING:
     import httpx2
 
-    from ..providers.base import Provider
+    from assistant.llm.providers.base import Provider
 
 OFFLINE_ENGINE = "offline"
 Status = Literal["ok", "error", "run-error"]
@@ -102,7 +102,7 @@ def _offline_model_task(task: str) -> OfflineTask:
 def offline_tasks() -> dict[str, OfflineTask]:
     """Offline runners for every task whose module exists."""
     runners: dict[str, OfflineTask] = {t: _offline_model_task(t) for t in ("rewrite", "questions", "complexity")}
-    from . import extra_tasks
+    from assistant.evaluation import extra_tasks
 
     runners.update(extra_tasks.available())
     return runners
@@ -200,7 +200,7 @@ def _messages(body: Any) -> Any:
 
 def replay_recording(case: Case, recording: rec.Recording, prompt: PromptSpec, path: str = "") -> TaskRun:
     """Replay one recording through respx and the real provider, chain and guards; score the result."""
-    from ..replay import client_for, router_from_exchanges
+    from assistant.evaluation.replay import client_for, router_from_exchanges
 
     watched = _WatchedRouter(router_from_exchanges(recording.exchanges))
     provider = rec.replay_provider(recording, client_for(watched))  # type: ignore[arg-type]
@@ -372,8 +372,8 @@ def record_one(
     transport: Any = None,
 ) -> rec.Recording:
     """Call the live provider once for `case` × `task` and capture the exchanges and the outcome."""
-    from ..providers.base import host_of
-    from ..replay import recording_client
+    from assistant.evaluation.replay import recording_client
+    from assistant.llm.providers.base import host_of
 
     sink: list[dict[str, Any]] = []
     provider = make_provider(recording_client(sink, transport=transport))

@@ -11,10 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..guards import find_estimates, find_invented_claims
-from ..lint import find_trust_phrases
-from ..schemas import Analysis, ComplexityReport, QuestionSet, Rewrite
-from .cases import Assertion, Case
+from assistant.checks.guards import find_estimates, find_invented_claims
+from assistant.checks.lint import find_trust_phrases
+from assistant.evaluation.cases import Assertion, Case
+from assistant.schemas import Analysis, ComplexityReport, QuestionSet, Rewrite
 
 _OPEN_WORD = re.compile(r"\b(?:what|how|why|which|who|where|when)\b", re.I)
 _LEADING = re.compile(

@@ -1,0 +1,1 @@
+"""Deterministic checks over a Document: rules, lint, context, complexity, questions, offline rewrite, guards."""

@@ -1,0 +1,54 @@
+"""The context-gap check: which of who / problem / why now / evidence / success / deadline / invitation
+a request carries, with the evidence span, and a question for each one that is missing. Never guesses."""
+
+from __future__ import annotations
+
+from assistant.checks.ruleset import context_rules
+from assistant.schemas import ContextElement, ContextReport, PMContext
+from assistant.text.document import Document
+
+_CONTEXT_FIELDS = {
+    "who": "who",
+    "problem": "problem",
+    "why-now": "why_now",
+    "evidence": "evidence",
+    "success": "success",
+    "deadline": "deadline",
+}
+
+
+def check_context(text: str | Document, pm_context: PMContext | None = None) -> ContextReport:
+    """Report each context element as present (quoting the draft or the PM's context) or missing."""
+    doc = text if isinstance(text, Document) else Document(text)
+    elements: list[ContextElement] = []
+    for rule in context_rules():
+        given = _given_in_context(pm_context, rule.element)
+        if given:
+            elements.append(ContextElement(element=rule.element, label=rule.label, present=True, evidence=given))
+            continue
+        hit = rule.matcher.first(doc)
+        if hit is None:
+            elements.append(
+                ContextElement(element=rule.element, label=rule.label, present=False, question=rule.question)
+            )
+            continue
+        s_start, s_end = doc.sentence_at(hit[0])
+        evidence = doc.text[s_start:s_end].strip() if s_end - s_start <= 240 else doc.text[hit[0] : hit[1]]
+        elements.append(
+            ContextElement(
+                element=rule.element,
+                label=rule.label,
+                present=True,
+                evidence=evidence,
+                start=hit[0],
+                end=hit[1],
+            )
+        )
+    return ContextReport(elements=elements)
+
+
+def _given_in_context(pm_context: PMContext | None, element: str) -> str | None:
+    if pm_context is None or element not in _CONTEXT_FIELDS:
+        return None
+    value = getattr(pm_context, _CONTEXT_FIELDS[element])
+    return value.strip() if value and value.strip() else None

@@ -1,0 +1,232 @@
+"""Deterministic guards applied to every model output before a PM sees it.
+
+- trust-phrase: the linter runs over the produced text; error and warning findings are repaired with the
+  rules' own fixes (or reported where a text can't be repaired).
+- invented-claim: every number, date, money amount, percentage and mid-sentence capitalised name must
+  appear in what the PM gave (draft, context) or in the offline hints; otherwise it becomes a
+  `[needs: …]` slot.
+- estimate: no time or effort estimate ("2 weeks", "a few days", story points) that the PM did not write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.schemas import GuardFinding
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NUMBER_WORDS = (
+    r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a few|a couple(?: of)?|several|half an?|a half|few"
+)
+_UNITS = (
+    r"(?:working |business |calendar |person-?|man-?|engineer-?|dev-?)?"
+    r"(?:hours?|hrs?|days?|weeks?|wks?|months?|sprints?|quarters?|story points?|points?|afternoons?|mornings?)"
+)
+_ESTIMATE = re.compile(
+    rf"\b(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
+    rf"|\d+(?:\.\d+)?[ \t]?(?:h|d|w|sp|pts)"
+    rf"|t-shirt size (?:xs|s|m|l|xl)|(?:a |an )?(?:day|week|afternoon) or two)\b",
+    re.I,
+)
+_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|k|m|bn)?(?![\w])", re.I)
+_DATE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|q[1-4](?: \d{{4}})?|(?:{_DAYS}))\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
+_SLOT = re.compile(r"\[(?:needs|impact|trade-off|[A-Z_]+\d*)[^\]]*\]")
+_SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
+_SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
+_SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window
+_LOOK_BACK = 40
+
+# Capitalised words that carry no fact about the PM's world.
+_GENERIC_CAPITALS = frozenset(
+    """I I'm I'd I've I'll PM PMs UI UX API APIs QA OK MVP FAQ URL Context Who Problem Why Evidence Success
+    Deadline Invitation Request Questions Changes Engineering Stakeholders Product Design Review Trade-off
+    Options Impact Decision Scope Note Notes Yes No TBD""".split()
+)
+
+
+# Words that often open a sentence before a capitalised name ("The Finance Team", "Hi Sam").
+_SENTENCE_OPENERS = frozenset(
+    """The A An This That These Those Our We I It Its Please Hi Hello Dear Thanks For In On At By If When What
+    How Why Who Where Which Is Are Can Could Would Should Will And But So Also Their Your My Here There Next
+    Then Once After Before Since While Because As Let Do Does Did Any Some Each Every All No Not With From
+    To Yes Only Both Given Per Team""".split()
+)
+
+
+DATE_RE = _DATE  # public: other checks (the scope-change consistency check) reuse the same date grammar
+
+
+_MARKDOWN_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)\n]*\)")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
+
+
+def find_links(text: str) -> list[str]:
+    """URLs in a text, bare or inside markdown links and images."""
+    urls = [m.group(3) for m in _MARKDOWN_LINK.finditer(text)]
+    urls += [m.group(0) for m in _BARE_URL.finditer(_MARKDOWN_LINK.sub(" ", text))]
+    return urls
+
+
+def _strip_links(text: str, unknown: set[str]) -> str:
+    """Drop markdown images and unknown links (keeping a link's words); slot bare unknown URLs."""
+
+    def markdown(m: re.Match[str]) -> str:
+        if m.group(3) not in unknown:
+            return m.group(0)
+        return "" if m.group(1) else m.group(2)
+
+    text = _MARKDOWN_LINK.sub(markdown, text)
+    return _BARE_URL.sub(lambda m: "[needs: source for a link]" if m.group(0) in unknown else m.group(0), text)
+
+
+def find_estimates(text: str) -> list[str]:
+    """Every time or effort estimate in a text, as written."""
+    return [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
+
+
+def _normalise_number(token: str) -> str:
+    return token.lower().replace(",", "").lstrip("$€£")
+
+
+def _known(token: str, sources_lower: str, source_numbers: set[str]) -> bool:
+    if token.lower() in sources_lower:
+        return True
+    digits = _normalise_number(token)
+    return bool(digits) and digits[0].isdigit() and digits.rstrip("%kmbn") in source_numbers
+
+
+def _source_numbers(sources: str) -> set[str]:
+    return {_normalise_number(m.group(0)).rstrip("%kmbn") for m in _NUMBER.finditer(sources)}
+
+
+def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
+    """Numbers, dates, money, percentages and names in `text` that appear in none of the sources."""
+    joined = "\n".join(s for s in sources if s)
+    sources_lower = joined.lower()
+    numbers = _source_numbers(joined)
+    scrubbed = _SLOT.sub(lambda m: " " * len(m.group(0)), text)
+    claims: list[str] = []
+
+    def add(token: str) -> None:
+        if token not in claims and not _known(token, sources_lower, numbers):
+            claims.append(token)
+
+    date_spans = []
+    for match in _DATE.finditer(scrubbed):
+        date_spans.append(match.span())
+        add(match.group(0))
+    for match in _NUMBER.finditer(scrubbed):
+        if any(s <= match.start() < e for s, e in date_spans):
+            continue
+        add(match.group(0))
+    for match in _CAPITALISED.finditer(scrubbed):
+        if any(s <= match.start() < e for s, e in date_spans):
+            continue
+        token = match.group(0).rstrip(".")
+        words = token.split()
+        if _at_sentence_start(scrubbed, match.start()) and (len(words) == 1 or words[0] in _SENTENCE_OPENERS):
+            words = words[1:]  # the first word of a sentence is capitalised anyway
+            if not words:
+                continue
+            token = " ".join(words)
+        if all(w in _GENERIC_CAPITALS for w in words):
+            continue
+        add(token)
+    return claims
+
+
+def _at_sentence_start(text: str, index: int) -> bool:
+    """Whether `index` begins a sentence, a line, a list item or a quotation. Looks back a bounded number
+    of characters, so checking every capitalised word stays linear in the length of the text."""
+    if index <= _LOOK_BACK:
+        return bool(_SENTENCE_START.search(text[:index]))
+    return bool(_SENTENCE_START_INSIDE.search(text[index - _LOOK_BACK : index]))
+
+
+def _slot_for(claim: str) -> str:
+    return f'[needs: source for "{claim}"]'
+
+
+def guard_text(
+    text: str,
+    sources: Iterable[str],
+    field: str | None = None,
+    repair: bool = True,
+) -> tuple[str, list[GuardFinding]]:
+    """Run every guard over one output text; return the (repaired) text and what was found."""
+    from assistant.checks.lint import find_trust_phrases
+    from assistant.checks.offline import repair_phrasing
+
+    sources = list(sources)
+    findings: list[GuardFinding] = []
+
+    original = text
+    phrase_hits = [f for f in find_trust_phrases(original) if f.severity != "suggestion"]
+    source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
+    estimates = [e for e in dict.fromkeys(find_estimates(original)) if e.lower() not in source_estimates]
+    joined_sources = "\n".join(sources)
+    unknown_links = {url for url in find_links(original) if url not in joined_sources}
+    claims = find_invented_claims(_strip_links(original, unknown_links), sources)
+    action = "repaired" if repair else "reported"
+    for url in sorted(unknown_links):
+        findings.append(
+            GuardFinding(
+                guard="link",
+                text=url,
+                detail="A link or image the PM did not give: removed (it could fetch an address carrying the draft).",
+                action=action,
+                field=field,
+            )
+        )
+
+    for hit in phrase_hits:
+        findings.append(
+            GuardFinding(
+                guard="trust-phrase",
+                text=hit.text,
+                detail=f"{hit.rule_id}: {hit.message}",
+                action=action,
+                field=field,
+            )
+        )
+    for estimate in estimates:
+        findings.append(
+            GuardFinding(
+                guard="estimate",
+                text=estimate,
+                detail="The output contains a time or effort estimate; only engineering can size the work.",
+                action=action,
+                field=field,
+            )
+        )
+    for claim in claims:
+        findings.append(
+            GuardFinding(
+                guard="invented-claim",
+                text=claim,
+                detail="Not in the draft or the context you gave: the assistant must not invent facts.",
+                action=action,
+                field=field,
+            )
+        )
+    if repair:
+        if unknown_links:
+            text = _strip_links(text, unknown_links)
+        if phrase_hits:
+            text, _ = repair_phrasing(text)
+        for estimate in estimates:
+            text = text.replace(estimate, "[needs: engineering's view of the effort]")
+        for claim in claims:
+            text = re.sub(rf"(?<![\w\[]){re.escape(claim)}(?!\w)", _slot_for(claim), text)
+    return text, findings

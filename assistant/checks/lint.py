@@ -1,0 +1,84 @@
+"""The trust-phrase linter and the ambiguity pass: phrases that cost a PM trust, and vague terms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from assistant.checks.ruleset import AmbiguityRule, TrustRule, ambiguity_rules, trust_rules
+from assistant.schemas import SEVERITY_RANK, AmbiguityFinding, Finding, LintReport
+from assistant.text.document import Document
+
+
+def _document(text: str | Document) -> Document:
+    return text if isinstance(text, Document) else Document(text)
+
+
+def _unsilenced_matches(doc: Document, rule: TrustRule | AmbiguityRule) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each match of a rule not silenced by an ignore comment: its text and its span fields."""
+    for start, end in rule.matcher.finditer(doc):
+        line, column = doc.line_col(start)
+        if not doc.is_silenced(line, rule.id, rule.category):
+            matched = doc.text[start:end]
+            yield matched, {"text": matched, "start": start, "end": end, "line": line, "column": column}
+
+
+def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -> list[Finding]:
+    """Every trust-damaging phrase, in text order, with spans, why it hurts and better wording."""
+    doc = _document(text)
+    floor = SEVERITY_RANK[min_severity]
+    findings: list[Finding] = []
+    for rule in trust_rules():
+        if SEVERITY_RANK[rule.severity] < floor:
+            continue
+        for matched, span in _unsilenced_matches(doc, rule):
+            findings.append(
+                Finding(
+                    rule_id=rule.id,
+                    category=rule.category,
+                    severity=rule.severity,
+                    message=rule.message.replace("{match}", matched),
+                    why=rule.why,
+                    replacements=list(rule.replacements),
+                    **span,
+                )
+            )
+    findings.sort(key=lambda f: (f.start, -f.end, f.rule_id))
+    return findings
+
+
+def find_ambiguities(text: str | Document) -> list[AmbiguityFinding]:
+    """Vague terms an engineer must pin down before estimating, each with the question they will ask."""
+    doc = _document(text)
+    found: list[AmbiguityFinding] = []
+    for rule in ambiguity_rules():
+        for matched, span in _unsilenced_matches(doc, rule):
+            found.append(
+                AmbiguityFinding(
+                    rule_id=rule.id,
+                    category=rule.category,
+                    message=rule.message.replace("{match}", matched),
+                    question=rule.question.replace("{match}", matched),
+                    **span,
+                )
+            )
+    found.sort(key=lambda f: (f.start, -f.end, f.rule_id))
+    return _without_overlaps(found)
+
+
+def _without_overlaps(found: list[AmbiguityFinding]) -> list[AmbiguityFinding]:
+    kept: list[AmbiguityFinding] = []
+    for item in found:
+        if kept and item.start < kept[-1].end:
+            continue
+        kept.append(item)
+    return kept
+
+
+def lint(text: str, *, ambiguity: bool = True, min_severity: str = "suggestion") -> LintReport:
+    """Lint a draft: trust-damaging phrases, and (unless turned off) vague terms as a separate group."""
+    doc = Document(text)
+    return LintReport(
+        findings=find_trust_phrases(doc, min_severity),
+        ambiguities=find_ambiguities(doc) if ambiguity else [],
+    )

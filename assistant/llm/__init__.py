@@ -1,0 +1,1 @@
+"""Model layer: prompt files (package data), redaction, cache, token budget, settings, the call path and providers."""

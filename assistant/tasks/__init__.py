@@ -1,0 +1,1 @@
+"""Task layer: draft tasks (rewrite, questions, complexity, analyze), scope change and rehearsal."""

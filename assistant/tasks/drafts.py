@@ -1,0 +1,135 @@
+"""The task API every surface calls: run a task offline or through a model, with the same result types."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from assistant.checks import offline
+from assistant.checks.guards import guard_text
+from assistant.schemas import (
+    Analysis,
+    AnalyzeReport,
+    ComplexityReport,
+    GuardReport,
+    PMContext,
+    QuestionSet,
+    Rewrite,
+    TaskResult,
+)
+
+if TYPE_CHECKING:
+    from assistant.llm.providers.base import Provider
+    from assistant.llm.settings import Settings
+
+TASK_NAMES = ("rewrite", "questions", "complexity")
+OFFLINE_NOTICE = "Offline engine: deterministic rules, no model was called."
+
+
+def provider_from_settings(
+    settings: Settings | None = None,
+    *,
+    http_client: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> tuple[Provider | None, str]:
+    """The provider the settings select (None for offline) and a one-line notice saying why."""
+    from assistant.llm.cache import ResponseCache
+    from assistant.llm.providers.factory import get_provider
+    from assistant.llm.settings import Settings, resolve_provider
+
+    settings = settings or Settings()
+    choice = resolve_provider(settings)
+    if choice.offline:
+        return None, f"{choice.reason} {OFFLINE_NOTICE}"
+    cache = ResponseCache.from_settings(settings)
+    provider = get_provider(settings, http_client=http_client, sleep=sleep, cache=cache)
+    return provider, choice.reason
+
+
+def offline_task(task: str, draft: str, context: PMContext | None, analysis: Analysis, notice: str) -> TaskResult:
+    """A task answered by the offline engine, with its guards run in report mode as a self-check."""
+    result: Rewrite | QuestionSet | ComplexityReport
+    sources = [draft, context.as_text() if context else ""]
+    findings = []
+    if task == "rewrite":
+        result = offline.rewrite(draft, context, analysis)
+        _, findings = guard_text(result.text, sources, field="text", repair=False)
+    elif task == "questions":
+        result = QuestionSet(questions=analysis.questions)
+    elif task == "complexity":
+        result = ComplexityReport(flags=analysis.complexity)
+    else:
+        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASK_NAMES)}")
+    return TaskResult[type(result)](
+        task=task,
+        engine="offline",
+        provider="offline",
+        guards=GuardReport(findings=findings),
+        notice=notice,
+        result=result,
+    )
+
+
+def run_task(
+    task: str,
+    draft: str,
+    context: PMContext | None = None,
+    *,
+    provider: Provider | None = None,
+    notice: str = OFFLINE_NOTICE,
+    confidential_terms: tuple[str, ...] = (),
+    redact: bool | None = None,
+) -> TaskResult:
+    """Run one task (rewrite, questions or complexity) offline (provider=None) or through the model."""
+    analysis = offline.analyze(draft, context)
+    if provider is None:
+        return offline_task(task, draft, context, analysis, notice)
+    from assistant.llm.chains import TaskRunner
+
+    runner = TaskRunner(task, provider, confidential_terms=confidential_terms, redact=redact)
+    result = runner.invoke(draft, context, analysis)
+    return result.model_copy(update={"notice": notice})
+
+
+def run_analyze(
+    draft: str,
+    context: PMContext | None = None,
+    *,
+    provider: Provider | None = None,
+    notice: str = OFFLINE_NOTICE,
+    confidential_terms: tuple[str, ...] = (),
+    redact: bool | None = None,
+) -> AnalyzeReport:
+    """Every task at once. Through a model the three chains run in parallel (RunnableParallel), so the
+    wall time is close to the slowest chain, not the sum."""
+    started = time.perf_counter()
+    analysis = offline.analyze(draft, context)
+    if provider is None:
+        results = {t: offline_task(t, draft, context, analysis, notice) for t in TASK_NAMES}
+        engine = "offline"
+    else:
+        from langchain_core.runnables import RunnableParallel
+
+        from assistant.llm.chains import TaskRunner
+
+        parallel = RunnableParallel(
+            {
+                t: TaskRunner(t, provider, confidential_terms=confidential_terms, redact=redact).as_runnable()
+                for t in TASK_NAMES
+            }
+        )
+        results = parallel.invoke({"draft": draft, "context": context, "analysis": analysis})
+        results = {t: r.model_copy(update={"notice": notice}) for t, r in results.items()}
+        engine = "llm"
+    return AnalyzeReport(
+        engine=engine,
+        provider=provider.name if provider else "offline",
+        model=provider.model if provider else None,
+        notice=notice,
+        analysis=analysis,
+        rewrite=results["rewrite"],
+        questions=results["questions"],
+        complexity=results["complexity"],
+        wall_time_s=round(time.perf_counter() - started, 4),
+    )

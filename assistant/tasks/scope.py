@@ -1,0 +1,928 @@
+"""Scope change: an engineering-lead brief, a stakeholder message with visible slots, and a consistency check.
+
+The behaviour that keeps trust: the PM talks to the engineering lead before telling anyone else, assesses the
+impact together, then tells stakeholders the change and its trade-off. The offline engine assembles both
+texts from templates and the deterministic passes; the LLM chains return the same types, guarded.
+`check_consistency` is deterministic: the stakeholder message must not promise what the brief left open.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.checks.complexity import find_complexity
+from assistant.checks.guards import DATE_RE, find_estimates, find_invented_claims, guard_text
+from assistant.checks.lint import find_trust_phrases
+from assistant.checks.offline import first_sentence, is_phrase_fix, phrase_replacement, starts_sentence, tidy
+from assistant.checks.ruleset import trust_rules
+from assistant.llm.chains import llm_result
+from assistant.llm.prompt_files import PromptSpec, delimit, load_prompt
+from assistant.schemas import (
+    Change,
+    ComplexityFlag,
+    Finding,
+    GuardFinding,
+    GuardReport,
+    Source,
+    TaskResult,
+)
+from assistant.text.document import Document
+
+if TYPE_CHECKING:
+    from assistant.llm.chains import StructuredCall
+    from assistant.llm.providers.base import Provider
+    from assistant.llm.redact import Redaction
+
+OFFLINE_NOTICE = "Offline engine: deterministic rules, no model was called."
+OPENING_LINE = (
+    "Something has changed that might affect the sprint. "
+    "I want to understand the impact before I communicate anything externally."
+)
+WHY_SLOT = "[needs: who asked for this change, and why?]"
+MIN_QUESTIONS, MAX_QUESTIONS = 4, 8
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- input
+class ScopeChangeInput(_Model):
+    """What the PM knows about the change. Only these texts count as known facts."""
+
+    original: str = Field(description="the original scope")
+    change: str = Field(description="what changed")
+    who_why: str | None = Field(default=None, description="who asked for the change, and why")
+    sprint: str | None = Field(default=None, description="where the sprint or deadline stands")
+    changed_before: int | str | None = Field(
+        default=None, description="how often this feature already changed (a count or free text)"
+    )
+
+    @field_validator("original", "change")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value.strip()
+
+    @field_validator("who_why", "sprint", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @field_validator("changed_before", mode="before")
+    @classmethod
+    def _count_or_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            return int(value) if value.isdigit() else value
+        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+            raise ValueError("a count of changes cannot be negative")
+        return value
+
+    @property
+    def moving_target(self) -> bool:
+        """True when the feature already changed during the sprint (a count above 0, or text that says so)."""
+        value = self.changed_before
+        if value is None:
+            return False
+        if isinstance(value, int):
+            return value > 0
+        return not _NOT_CHANGED.match(value)
+
+    def sources(self) -> list[str]:
+        """Every text the PM gave: what the guards and the consistency check treat as known."""
+        extra = "" if self.changed_before is None else str(self.changed_before)
+        return [t for t in (self.original, self.change, self.who_why or "", self.sprint or "", extra) if t]
+
+    def prompt_fields(self) -> dict[str, str]:
+        """The inputs as prompt variables (missing ones say so)."""
+        return {
+            "original": self.original,
+            "change": self.change,
+            "who_why": self.who_why or "(not given)",
+            "sprint": self.sprint or "(not given)",
+            "changed_before": "(not given)" if self.changed_before is None else str(self.changed_before),
+        }
+
+
+_NOT_CHANGED = re.compile(r"\s*(?:0\b|no\b|none\b|never\b|not\b|nope\b|n/a\b|first\b)", re.I)
+
+
+# ---------------------------------------------------------------- results
+BriefTopic = Literal[
+    "components", "rework", "sprint-risk", "smaller-alternative", "make-room", "moving-target", "unknowns"
+]
+
+
+class BriefQuestion(_Model):
+    """A curiosity question to assess the impact with the engineering lead."""
+
+    topic: BriefTopic
+    text: str
+
+
+class EngineeringBrief(_Model):
+    """What the PM brings to the engineering lead before telling anyone else."""
+
+    what_changed: str
+    why: str
+    unknowns: list[str]
+    questions: list[BriefQuestion] = Field(min_length=MIN_QUESTIONS, max_length=MAX_QUESTIONS)
+    opening_line: str
+    moving_target: bool
+    moving_target_note: str | None = None
+    restatement: list[Change] = Field(default_factory=list, description="how the change text was restated")
+    lint_findings: list[Finding] = Field(default_factory=list, description="trust phrases in the change text")
+    complexity: list[ComplexityFlag] = Field(default_factory=list, description="offline flags of the change")
+    inputs: ScopeChangeInput
+    source: Source = "offline"
+
+
+class TradeOffOption(_Model):
+    option: str
+    trade_off: str
+
+
+class StakeholderDraft(_Model):
+    """A message to stakeholders: the change, its impact, options with trade-offs, the decision needed.
+    What only engineering can answer stays a visible `[impact: …]` / `[trade-off: …]` slot."""
+
+    change: str
+    impact: str
+    options: list[TradeOffOption]
+    decision_needed: str
+    text: str
+    slots: list[str] = Field(default_factory=list)
+    source: Source = "offline"
+
+
+ConsistencyKind = Literal[
+    "date-promise",
+    "scope-promise",
+    "impact-promise",
+    "certainty",
+    "unsourced-date",
+    "blame",
+    "minimizing",
+    "estimate",
+    "invented-claim",
+]
+
+
+class ConsistencyFinding(_Model):
+    """Something the stakeholder message says that the brief left open, or must never say."""
+
+    kind: ConsistencyKind
+    text: str
+    explanation: str
+    start: int | None = None
+    end: int | None = None
+    rule_id: str | None = None
+
+
+class ConsistencyReport(_Model):
+    findings: list[ConsistencyFinding] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+
+class ScopeChangeResult(_Model):
+    """What `prepare_scope_change` returns: the brief, the stakeholder draft and the consistency check."""
+
+    version: int = 1
+    engine: Literal["offline", "llm"]
+    inputs: ScopeChangeInput
+    brief: TaskResult[EngineeringBrief]
+    stakeholder: TaskResult[StakeholderDraft]
+    consistency: TaskResult[ConsistencyReport]
+
+
+# ---------------------------------------------------------------- offline brief
+def restate_change(change: str) -> tuple[str, list[Change], list[Finding]]:
+    """The change without minimising, blaming or impact-deciding phrasing; what was changed; the findings.
+
+    Phrase-level findings get the rule's replacement; a sentence whose rule rewrites the whole sentence
+    (e.g. "This shouldn't affect the timeline") is left out: its claim is an open question, not a fact.
+    """
+    doc = Document(change)
+    findings = find_trust_phrases(doc)
+    rules = {r.id: r for r in trust_rules()}
+    dropped: dict[tuple[int, int], Finding] = {}
+    for finding in findings:
+        if finding.severity != "suggestion" and not is_phrase_fix(rules[finding.rule_id].fix):
+            dropped.setdefault(doc.sentence_at(finding.start), finding)
+    edits: list[tuple[int, int, str]] = []
+    changes: list[Change] = []
+    for (start, end), finding in sorted(dropped.items()):
+        edits.append((start, end, ""))
+        changes.append(
+            Change(
+                description=f'Left out "{change[start:end]}"; it is listed as an open question instead.',
+                reason=_first_clause(finding.why),
+            )
+        )
+    for finding in findings:
+        fix = rules[finding.rule_id].fix
+        if finding.severity == "suggestion" or not is_phrase_fix(fix):
+            continue
+        if any(s <= finding.start < e for s, e in dropped):
+            continue
+        end, replacement = finding.end, phrase_replacement(finding, fix, change)
+        lead_in = re.match(r"\s*[:,–-]\s*", change[end:])
+        if finding.category == "minimizing-change" and lead_in and starts_sentence(change, finding.start):
+            end, replacement = end + lead_in.end(), ""  # "Just a minor tweak: X" says X
+        edits.append((finding.start, end, replacement))
+        changes.append(
+            Change(
+                description=f'Restated "{finding.text}" as "{replacement}".'
+                if replacement
+                else f'Removed "{finding.text}".',
+                reason=_first_clause(finding.why),
+            )
+        )
+    text = change
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return tidy(text).strip() or "[needs: what exactly changed?]", changes, findings
+
+
+def offline_brief(inp: ScopeChangeInput) -> EngineeringBrief:
+    """The brief from templates, the complexity flags of the change and the linter's findings on it."""
+    what_changed, restatement, findings = restate_change(inp.change)
+    flags = find_complexity(inp.change)
+    return EngineeringBrief(
+        what_changed=what_changed,
+        why=inp.who_why or WHY_SLOT,
+        unknowns=_unknowns(inp, flags, findings),
+        questions=offline_questions(inp, flags),
+        opening_line=_opening_line(inp),
+        moving_target=inp.moving_target,
+        moving_target_note=_moving_target_note(inp),
+        restatement=restatement,
+        lint_findings=findings,
+        complexity=flags,
+        inputs=inp,
+    )
+
+
+def offline_questions(inp: ScopeChangeInput, flags: list[ComplexityFlag] | None = None) -> list[BriefQuestion]:
+    """4–8 curiosity questions: components, the flags' questions, rework, sprint risk, smaller, make room."""
+    flags = find_complexity(inp.change) if flags is None else flags
+    questions = [BriefQuestion(topic="components", text="Which parts of the system does this change touch?")]
+    questions += [BriefQuestion(topic="components", text=f.question) for f in flags[:2]]
+    questions += [
+        BriefQuestion(topic="rework", text="How much of the work already done this sprint would need to be redone?"),
+        BriefQuestion(
+            topic="sprint-risk", text="What does this change put at risk in what we committed to this sprint?"
+        ),
+    ]
+    if inp.moving_target:
+        questions.append(
+            BriefQuestion(
+                topic="moving-target",
+                text="This feature has already changed during the sprint. What would help us settle the "
+                "scope "
+                "so it stops moving?",
+            )
+        )
+    questions += [
+        BriefQuestion(
+            topic="smaller-alternative",
+            text="Is there a smaller version of the change that would still solve the problem?",
+        ),
+        BriefQuestion(topic="make-room", text="If we take this on, what would we have to drop or delay to make room?"),
+    ]
+    if len(questions) < MAX_QUESTIONS:
+        questions.append(BriefQuestion(topic="unknowns", text="What don't we know yet that could change the approach?"))
+    return questions[:MAX_QUESTIONS]
+
+
+def _opening_line(inp: ScopeChangeInput) -> str:
+    if inp.moving_target:
+        return (
+            OPENING_LINE + " I know this feature has already changed during the sprint, so I want us to look at it"
+            " properly."
+        )
+    return OPENING_LINE
+
+
+def _moving_target_note(inp: ScopeChangeInput) -> str | None:
+    if not inp.moving_target:
+        return None
+    return (
+        f"This feature has already changed during the sprint (you said: {inp.changed_before}). Another "
+        f"change "
+        "lands on work in progress: expect the lead to ask how the scope will stop moving."
+    )
+
+
+def _unknowns(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: list[Finding]) -> list[str]:
+    unknowns = [
+        "What this change does to the current sprint commitments.",
+        "How much of the work already done would need to be redone.",
+        "Whether the current date still holds, and what would have to move if it doesn't.",
+    ]
+    unknowns += [f'Whether the {f.title.lower()} part ("{f.trigger}") adds work we have not seen yet.' for f in flags]
+    for finding in findings:
+        if finding.category == "minimizing-change" and finding.severity != "suggestion":
+            says = "calls it" if finding.rule_id == "minimizing-change.minor-tweak" else "says"
+            unknowns.append(f'The change note {says} "{finding.text}"; nobody in engineering has assessed that yet.')
+    return unknowns
+
+
+# ---------------------------------------------------------------- offline stakeholder draft
+IMPACT_SLOT = "[impact: what this changes in the current sprint, as confirmed with the engineering lead]"
+OFFLINE_OPTIONS = (
+    ("Take the change into this sprint", "[trade-off: what comes out of the sprint, or which date moves]"),
+    ("Keep the sprint as planned and schedule the change next", "[trade-off: what the requester waits for]"),
+    ("Ship a smaller version of the change now", "[trade-off: what the smaller version leaves out]"),
+)
+OFFLINE_DECISION = (
+    "Which option to take. I'll recommend one once the engineering lead and I have assessed the impact; "
+    "the decision is needed from [needs: who decides?] by [needs: when is the decision needed?]."
+)
+_MESSAGE_INTRO = (
+    "A change to the scope we agreed: here is what we know, what we are still assessing with engineering, "
+    "and the decision we need."
+)
+_SLOTS = re.compile(r"\[(?:needs|impact|trade-off):[^\]]*\]")
+
+
+def offline_stakeholder_draft(inp: ScopeChangeInput, brief: EngineeringBrief | None = None) -> StakeholderDraft:
+    """A message with the change and visible slots for the impact and each option's trade-off."""
+    brief = brief or offline_brief(inp)
+    why = f"Who asked and why: {_sentence(brief.why)}" if inp.who_why else WHY_SLOT
+    change = f"{brief.what_changed.rstrip()} {why}"
+    impact = "I am assessing the impact with the engineering lead before we commit to anything. " + IMPACT_SLOT
+    options = [TradeOffOption(option=o, trade_off=t) for o, t in OFFLINE_OPTIONS]
+    return build_draft(change, impact, options, OFFLINE_DECISION, source="offline")
+
+
+def build_draft(
+    change: str, impact: str, options: list[TradeOffOption], decision: str, source: Source
+) -> StakeholderDraft:
+    """Assemble the message text from its parts (the same layout for both engines)."""
+    lines = [_MESSAGE_INTRO, "", f"What changed: {change}", "", f"Engineering impact: {impact}", ""]
+    lines.append("Options and trade-offs:")
+    lines += [f"- {o.option}: {o.trade_off}" for o in options]
+    lines += ["", f"Decision needed: {decision}"]
+    text = "\n".join(lines)
+    return StakeholderDraft(
+        change=change,
+        impact=impact,
+        options=options,
+        decision_needed=decision,
+        text=text,
+        slots=_SLOTS.findall(text),
+        source=source,
+    )
+
+
+# ---------------------------------------------------------------- consistency check
+_TIME = (
+    rf"(?:{DATE_RE.pattern}|(?:the )?end of (?:the |this |next )?(?:sprint|week|month|quarter|day|year)"
+    r"|(?:this|next) (?:sprint|week|month|quarter)|tomorrow|today|tonight|eod|eow|eom"
+    r"|the (?:original |same |agreed |planned |current )?"
+    r"(?:date|deadline|launch date|release date|sprint end)"
+    r"|(?:the )?\d{1,2}(?:st|nd|rd|th)\b|time\b|schedule\b)"
+)
+_DELIVER = (
+    r"(?:deliver|ship|launch|release|land|go live|hit|make|meet|finish|complete"
+    r"|be (?:ready|done|live|delivered|shipped|complete|completed|finished|available|out|released))"
+)
+_DATE_PROMISE = re.compile(
+    r"\b(?:(?:will|'ll|shall|(?:are|is|am) (?:going|on track|set) to|can still|still)\s+"
+    rf"(?:still\s+|definitely\s+|certainly\s+|easily\s+)?{_DELIVER}"
+    r"|(?:we|it|this|the team)\s+(?:deliver|ship|launch|release|land|go live)s?)\b"
+    rf"[^.?!\n]{{0,50}}?\b(?:by|on|before|in time for|for|at|within|in)\s+{_TIME}"
+    rf"|\bon (?:track|schedule|target) for\s+{_TIME}",
+    re.I,
+)
+_SCOPE_PROMISE = re.compile(
+    r"\b(?:we|we'll|the team|engineering|you|they)\s*(?:will|'ll|can|are going to)?\s*(?:still\s+)?"
+    r"(?:deliver|ship|get|build|include|do|have)\s+(?:everything|it all|all of it|all of this|the full scope"
+    r"|the whole (?:thing|scope|feature)|both|all (?:the )?(?:features|scope|original scope|requirements))\b"
+    r"|\bnothing (?:will be|is|gets|needs to be|has to be|will get) (?:dropped|cut|descoped|removed|lost)\b"
+    r"|\bwithout (?:dropping|cutting|losing|removing|giving up|descoping) anything\b"
+    r"|\b(?:full|entire|complete) (?:original )?scope (?:will|is going to|still) (?:ship|land|be delivered)\b"
+    r"|\b(?:the )?(?:rest of the )?scope (?:is|stays|remains|will stay|will remain)"
+    r" (?:unchanged|the same|intact)\b"
+    r"|\bno (?:features?|scope|functionality) (?:will be|is being|gets) (?:dropped|cut|lost|removed)\b"
+    r"|\b(?:we|the team|engineering) (?:will|'ll|can) (?:easily )?(?:fit|add|absorb) (?:it|this|the change)"
+    r"(?: in)?\b",
+    re.I,
+)
+_AREA = r"(?:timeline|sprint|date|deadline|schedule|plan|scope|delivery|release|launch|roadmap|other work)"
+_IMPACT_PROMISE = re.compile(
+    rf"\bno (?:real |big |major |significant )?(?:impact|effect|change|delay|risk)"
+    rf" (?:on|to) (?:the |our |your )?{_AREA}\b"
+    r"|\b(?:won't|will not|wouldn't|would not|doesn't|does not|shouldn't|should not|isn't going to"
+    r"|is not going to|can't|cannot)\s+(?:really\s+)?"
+    r"(?:affect|impact|change|delay|move|slow down|derail|push back)"
+    rf"\s+(?:the |our |your |any )?(?:{_AREA}|anything)\b"
+    r"|\b(?:timeline|date|deadline|schedule|plan|delivery|launch|release)s?"
+    r" (?:is|are|stays?|remains?|will stay|will remain) (?:unchanged|the same|unaffected|intact|safe|firm)\b"
+    r"|\b(?:timeline|date|deadline|schedule|plan)s? (?:still )?(?:holds?|will hold|stands)\b"
+    r"|\b(?:still |fully |completely )?on (?:track|schedule|time)\b"
+    r"|\bnothing (?:else )?(?:will|needs to|has to) (?:slip|move|change|be delayed)\b"
+    r"|\bwithout (?:any )?(?:impact|delay)\b"
+    r"|\bfits? (?:easily |comfortably )?(?:in|into) (?:the |this |our )?(?:current )?sprint\b",
+    re.I,
+)
+_CERTAINTY = re.compile(
+    r"\b(?:guaranteed?|guaranteeing|definitely|certainly|for sure|100 ?%|no doubt|without (?:a )?doubt"
+    r"|(?:i|we) promise|rest assured|zero risk|no risk|nothing to worry about|absolutely)(?!\w)",
+    re.I,
+)
+_HEDGE_BEFORE = re.compile(
+    r"\b(?:not|never|cannot|can't|won't|don't|doesn't|isn't|aren't|unless|until|whether|no one|nobody"
+    r"|before (?:we|i) (?:know|commit|confirm)|once (?:we|engineering|the team) (?:know|confirm|have))\b",
+    re.I,
+)
+_NEGATION_NEAR = re.compile(
+    r"\b(?:not|never|no|nobody|no one|cannot|can't|won't|don't|couldn't)\b(?:\W+\w+){0,3}\W*$", re.I
+)
+
+_PROMISE_EXPLANATIONS = {
+    "date-promise": "Promises a date engineering has not confirmed; the brief leaves the impact on the "
+    "date open. Use [impact: …] until the lead has assessed it.",
+    "scope-promise": "Promises scope engineering has not confirmed; the brief leaves open what would have to "
+    "move. Use [trade-off: …] instead.",
+    "impact-promise": "Decides the impact for engineering; the brief leaves it open until the lead has "
+    "assessed it. Use [impact: …] instead.",
+    "certainty": "Claims a certainty nobody has yet; until engineering has assessed the change, say what is "
+    "still open.",
+}
+_LINT_KINDS = {
+    "blame": "blame",
+    "minimizing-change": "minimizing",
+    "trivializing": "minimizing",
+    "deadline-rigidity": "date-promise",
+}
+_PROMISE_FAMILY = frozenset({"date-promise", "scope-promise", "impact-promise", "certainty", "blame", "minimizing"})
+
+
+def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) -> list[ConsistencyFinding]:
+    """Deterministic check of a stakeholder message against the brief and the PM's inputs.
+
+    The message must not promise a date, scope or certainty the brief left open, blame engineering,
+    minimise the change, contain a time estimate, or state a number, date or name the PM did not give.
+    """
+    text = message.text if isinstance(message, StakeholderDraft) else message
+    scrubbed = _SLOTS.sub(lambda m: " " * len(m.group(0)), text)
+    sources = brief.inputs.sources()
+    found: list[ConsistencyFinding] = []
+
+    for f in find_trust_phrases(text):
+        kind = _LINT_KINDS.get(f.category)
+        if kind and f.severity != "suggestion":
+            found.append(_finding(kind, f.start, f.end, text, f"{f.message} {_first_clause(f.why)}.", f.rule_id))
+
+    found += find_promises(text)
+    source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
+    for estimate in find_estimates(text):
+        if estimate.lower() not in source_estimates:
+            found.append(_fact("estimate", scrubbed, estimate, _ESTIMATE_WHY))
+    for claim in _claims_by_line(text, sources):
+        if DATE_RE.fullmatch(claim):
+            found.append(
+                _fact(
+                    "unsourced-date",
+                    scrubbed,
+                    claim,
+                    "A date that is in none of your inputs: where does it come from?",
+                )
+            )
+        else:
+            found.append(_fact("invented-claim", scrubbed, claim, _INVENTED_WHY))
+    return _dedupe(found)
+
+
+_ESTIMATE_WHY = "A time or effort estimate: only engineering can size the work, and they have not yet."
+_INVENTED_WHY = "A number or name that is in none of your inputs: the message must not state facts you did not give."
+
+
+def find_promises(text: str, *, certainty: bool = True) -> list[ConsistencyFinding]:
+    """Promises of a date, a scope or no impact (and, unless turned off, certainty words), outside slots,
+    questions and hedged sentences ("we don't know yet whether we will ship by …")."""
+    scrubbed = _SLOTS.sub(lambda m: " " * len(m.group(0)), text)
+    found: list[ConsistencyFinding] = []
+    for kind, pattern in (
+        ("date-promise", _DATE_PROMISE),
+        ("scope-promise", _SCOPE_PROMISE),
+        ("impact-promise", _IMPACT_PROMISE),
+    ):
+        for m in pattern.finditer(scrubbed):
+            if not _asked_or_hedged(scrubbed, m.start(), m.end()):
+                start = _word_start(text, m.start())
+                found.append(_finding(kind, start, m.end(), text, _PROMISE_EXPLANATIONS[kind]))
+    if certainty:
+        for m in _CERTAINTY.finditer(scrubbed):
+            if not _NEGATION_NEAR.search(scrubbed[: m.start()]) and not _is_question(scrubbed, m.start()):
+                found.append(_finding("certainty", m.start(), m.end(), text, _PROMISE_EXPLANATIONS["certainty"]))
+    return found
+
+
+def _claims_by_line(text: str, sources: list[str]) -> list[str]:
+    """Invented claims line by line, so a name can never run on into the next paragraph's heading."""
+    lines = ("\n" + line for line in text.splitlines())  # the newline keeps "- Item" a sentence start
+    return list(dict.fromkeys(c for line in lines for c in find_invented_claims(line, sources)))
+
+
+def _finding(
+    kind: str, start: int, end: int, text: str, explanation: str, rule_id: str | None = None
+) -> ConsistencyFinding:
+    return ConsistencyFinding(
+        kind=kind,  # type: ignore[arg-type]
+        text=text[start:end],
+        explanation=explanation,
+        start=start,
+        end=end,
+        rule_id=rule_id,
+    )
+
+
+def _fact(kind: str, scrubbed: str, token: str, explanation: str) -> ConsistencyFinding:
+    """A finding for a token the guards returned, located in the (slot-free) message when possible."""
+    match = re.search(rf"(?<!\w){re.escape(token)}(?!\w)", scrubbed)
+    if match is None:
+        return ConsistencyFinding(kind=kind, text=token, explanation=explanation)  # type: ignore[arg-type]
+    return _finding(kind, match.start(), match.end(), scrubbed, explanation)
+
+
+def _word_start(text: str, start: int) -> int:
+    """Quote "we'll ship…", not "'ll ship…"."""
+    if text[start : start + 1] in ("'", "’"):
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    return start
+
+
+def _sentence_bounds(text: str, start: int) -> tuple[int, int]:
+    doc = Document(text)
+    return doc.sentence_at(start)
+
+
+def _is_question(text: str, start: int) -> bool:
+    _, end = _sentence_bounds(text, start)
+    return text[:end].rstrip().endswith("?")
+
+
+def _asked_or_hedged(text: str, start: int, end: int) -> bool:
+    """A question, or a sentence that says the point is still open before it ("we don't know yet whether")."""
+    s_start, _ = _sentence_bounds(text, start)
+    return _is_question(text, start) or bool(_HEDGE_BEFORE.search(text[s_start:start]))
+
+
+def _dedupe(found: list[ConsistencyFinding]) -> list[ConsistencyFinding]:
+    """One finding per span and family (promises and phrasing; facts), in text order."""
+    kept: list[ConsistencyFinding] = []
+    for item in found:
+        if not any(_same_spot(k, item) for k in kept):
+            kept.append(item)
+    kept.sort(key=lambda f: (f.start if f.start is not None else len(f.text) << 20, f.kind))
+    return kept
+
+
+def _same_spot(a: ConsistencyFinding, b: ConsistencyFinding) -> bool:
+    if (a.kind in _PROMISE_FAMILY) != (b.kind in _PROMISE_FAMILY):
+        return False
+    if a.start is None or b.start is None or a.end is None or b.end is None:
+        return a.text == b.text
+    return a.start < b.end and b.start < a.end
+
+
+# ---------------------------------------------------------------- shared LLM helpers
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+_FIELD_MARK = "<<<assistant-field>>>"
+
+
+def redact_fields(fields: dict[str, str], confidential_terms: tuple[str, ...] = ()) -> tuple[dict[str, str], Redaction]:
+    """Redact several texts in one pass (one placeholder numbering for all), as `chains._redact` does."""
+    from assistant.llm.redact import redact
+
+    keys = list(fields)
+    redaction = redact(f"\n{_FIELD_MARK}\n".join(fields[k] for k in keys), confidential_terms)
+    parts = redaction.text.split(_FIELD_MARK)
+    if len(parts) != len(keys):  # pragma: no cover - the marker holds nothing redact() looks for
+        raise RuntimeError("redaction changed the field markers")
+    cleaned = [p.removeprefix("\n").removesuffix("\n") for p in parts]
+    return dict(zip(keys, cleaned, strict=True)), redaction
+
+
+def call_model(
+    provider: Provider,
+    prompt: PromptSpec,
+    task: str,
+    answer_model: type[BaseModel],
+    fields: dict[str, str],
+    plain: dict[str, str],
+    *,
+    redact: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+) -> tuple[Any, StructuredCall, Redaction | None]:
+    """Render the prompt (pasted `fields` delimited, redacted for cloud calls; `plain` as is), call the model
+    for `answer_model` through `structured_call`, and restore redacted values in the answer."""
+    from assistant.llm.chains import should_redact, structured_call
+
+    redaction = None
+    if should_redact(provider) if redact is None else redact:
+        fields, redaction = redact_fields(fields, confidential_terms)
+        plain = {name: redaction.apply(value) for name, value in plain.items()}  # hints quote the inputs
+    variables = {name: _delimit_all(value, fields) for name, value in fields.items()}
+    system, user = prompt.render(**variables, **plain)
+    call = structured_call(provider, prompt, system, user, answer_model, task)
+    answer = redaction.restore_obj(call.answer) if redaction is not None else call.answer
+    return answer, call, redaction
+
+
+def _delimit_all(value: str, tags: dict[str, str]) -> str:
+    """Pasted text cannot open or close any of the prompt's data tags."""
+    for tag in tags:
+        value = delimit(value, tag)
+    return value
+
+
+def offline_result(task: str, result: BaseModel, findings: list[GuardFinding], notice: str) -> TaskResult:
+    return TaskResult[type(result)](  # type: ignore[misc]
+        task=task,
+        engine="offline",
+        provider="offline",
+        guards=GuardReport(findings=findings),
+        notice=notice,
+        result=result,
+    )
+
+
+def self_check(texts: dict[str, str], sources: list[str]) -> list[GuardFinding]:
+    """The guards in report mode over offline texts (they should find nothing)."""
+    findings: list[GuardFinding] = []
+    for name, text in texts.items():
+        for line in text.splitlines():
+            findings += guard_text("\n" + line, sources, field=name, repair=False)[1]
+    return findings
+
+
+def guard_fields(obj: BaseModel, names: list[str], sources: list[str], prefix: str = "") -> tuple[dict, list]:
+    """Run the guards over some string fields of a wire answer; return the repaired values and findings."""
+    values: dict[str, str] = {}
+    findings: list[GuardFinding] = []
+    for name in names:
+        values[name], found = guard_text(getattr(obj, name), sources, field=prefix + name)
+        findings += found
+    return values, findings
+
+
+# ---------------------------------------------------------------- LLM chains
+class BriefQuestionAnswer(_Wire):
+    topic: BriefTopic
+    text: str
+
+
+class BriefAnswer(_Wire):
+    what_changed: str
+    why: str
+    unknowns: list[str]
+    questions: list[BriefQuestionAnswer]
+    opening_line: str
+
+
+class OptionAnswer(_Wire):
+    option: str
+    trade_off: str
+
+
+class StakeholderAnswer(_Wire):
+    change: str
+    impact: str
+    options: list[OptionAnswer]
+    decision_needed: str
+
+
+def brief_hints(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: list[Finding]) -> str:
+    """The offline findings on the change, short, as hints for the model."""
+    lines = []
+    if findings:
+        lines.append(
+            "- phrasing in the change note to restate without: "
+            + "; ".join(f'"{f.text}" ({f.category})' for f in findings[:8])
+        )
+    if flags:
+        lines.append("- possible complexity: " + "; ".join(f'{f.category} ("{f.trigger}")' for f in flags[:8]))
+    if inp.moving_target:
+        lines.append("- moving target: this feature already changed during the sprint")
+    if not inp.who_why:
+        lines.append(f"- who asked and why is missing: write {WHY_SLOT}")
+    return "\n".join(lines) or "- nothing flagged"
+
+
+def llm_brief(
+    inp: ScopeChangeInput,
+    provider: Provider,
+    *,
+    notice: str | None = None,
+    redact: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+) -> TaskResult[EngineeringBrief]:
+    """The brief through the model: prompts/scope_brief.md → BriefAnswer → guards → EngineeringBrief."""
+    _, restatement, findings = restate_change(inp.change)
+    flags = find_complexity(inp.change)
+    hints = brief_hints(inp, flags, findings)
+    prompt = load_prompt("scope_brief")
+    answer, call, redaction = call_model(
+        provider,
+        prompt,
+        "scope_brief",
+        BriefAnswer,
+        inp.prompt_fields(),
+        {"hints": hints},
+        redact=redact,
+        confidential_terms=confidential_terms,
+    )
+    sources = [*inp.sources(), hints]
+    values, guards = guard_fields(answer, ["what_changed", "why", "opening_line"], sources)
+    unknowns = []
+    for i, item in enumerate(answer.unknowns):
+        text, found = guard_text(item, sources, field=f"unknowns[{i}]")
+        unknowns.append(text)
+        guards += found
+    questions, found = _guarded_questions(answer.questions, inp, flags, sources)
+    guards += found
+    brief = EngineeringBrief(
+        what_changed=values["what_changed"],
+        why=values["why"],
+        unknowns=unknowns,
+        questions=questions,
+        opening_line=values["opening_line"],
+        moving_target=inp.moving_target,
+        moving_target_note=_moving_target_note(inp),
+        restatement=restatement,
+        lint_findings=findings,
+        complexity=flags,
+        inputs=inp,
+        source="model",
+    )
+    return llm_result("scope_brief", provider, prompt, brief, guards, call, redaction, notice)
+
+
+def _guarded_questions(
+    answers: list[BriefQuestionAnswer], inp: ScopeChangeInput, flags: list[ComplexityFlag], sources: list[str]
+) -> tuple[list[BriefQuestion], list[GuardFinding]]:
+    """Guard each question; drop any the linter still flags; keep 4–8 (topped up from the offline ones)."""
+    kept: list[BriefQuestion] = []
+    findings: list[GuardFinding] = []
+    for i, q in enumerate(answers):
+        text, found = guard_text(q.text, sources, field=f"questions[{i}]")
+        findings += found
+        leftover = find_trust_phrases(text)
+        if leftover:
+            findings.append(
+                GuardFinding(
+                    guard="trust-phrase",
+                    text=leftover[0].text,
+                    detail="question dropped: it still fails the linter",
+                    action="repaired",
+                    field=f"questions[{i}]",
+                )
+            )
+            continue
+        kept.append(BriefQuestion(topic=q.topic, text=text))
+    if len(kept) > MAX_QUESTIONS:
+        findings.append(
+            GuardFinding(
+                guard="schema",
+                text=f"{len(kept)} questions",
+                detail=f"kept the first {MAX_QUESTIONS}",
+                action="repaired",
+                field="questions",
+            )
+        )
+        kept = kept[:MAX_QUESTIONS]
+    if len(kept) < MIN_QUESTIONS:
+        missing = MIN_QUESTIONS - len(kept)
+        have = {q.text for q in kept}
+        extra = [q for q in offline_questions(inp, flags) if q.text not in have][:missing]
+        findings.append(
+            GuardFinding(
+                guard="schema",
+                text=f"{len(kept)} questions",
+                detail=f"added {len(extra)} offline question(s) to reach {MIN_QUESTIONS}",
+                action="repaired",
+                field="questions",
+            )
+        )
+        kept += extra
+    return kept, findings
+
+
+def llm_stakeholder(
+    inp: ScopeChangeInput,
+    brief: EngineeringBrief,
+    provider: Provider,
+    *,
+    notice: str | None = None,
+    redact: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+) -> TaskResult[StakeholderDraft]:
+    """The stakeholder message through the model: prompts/stakeholder_message.md → guards → draft."""
+    prompt = load_prompt("stakeholder_message")
+    hints = "\n".join(
+        [f"- still unknown (only engineering can answer): {u}" for u in brief.unknowns[:6]]
+        + ([f"- who asked and why is missing: write {WHY_SLOT}"] if not inp.who_why else [])
+    )
+    fields = {**inp.prompt_fields(), "what_changed": brief.what_changed}
+    answer, call, redaction = call_model(
+        provider,
+        prompt,
+        "stakeholder_message",
+        StakeholderAnswer,
+        fields,
+        {"hints": hints},
+        redact=redact,
+        confidential_terms=confidential_terms,
+    )
+    sources = [*inp.sources(), brief.what_changed, hints]
+    values, guards = guard_fields(answer, ["change", "impact", "decision_needed"], sources)
+    if "[impact:" not in values["impact"]:
+        values["impact"] = f"{values['impact'].rstrip()} {IMPACT_SLOT}".strip()
+        guards.append(
+            GuardFinding(
+                guard="schema",
+                text=answer.impact,
+                field="impact",
+                action="repaired",
+                detail="the impact stays a visible [impact: …] slot until engineering has assessed it",
+            )
+        )
+    options = []
+    for i, o in enumerate(answer.options):
+        values_o, found = guard_fields(o, ["option", "trade_off"], sources, prefix=f"options[{i}].")
+        guards += found
+        options.append(TradeOffOption(**values_o))
+    draft = build_draft(values["change"], values["impact"], options, values["decision_needed"], source="model")
+    return llm_result("stakeholder_message", provider, prompt, draft, guards, call, redaction, notice)
+
+
+# ---------------------------------------------------------------- the task API
+def prepare_scope_change(
+    inp: ScopeChangeInput,
+    provider: Provider | None = None,
+    *,
+    notice: str = OFFLINE_NOTICE,
+    redact: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+) -> ScopeChangeResult:
+    """The brief, the stakeholder draft and the consistency check; offline when provider is None."""
+    if provider is None:
+        brief = offline_brief(inp)
+        draft = offline_stakeholder_draft(inp, brief)
+        brief_texts = {"what_changed": brief.what_changed, "opening_line": brief.opening_line}
+        brief_texts.update({f"questions[{i}]": q.text for i, q in enumerate(brief.questions)})
+        brief_result = offline_result("scope_brief", brief, self_check(brief_texts, inp.sources()), notice)
+        draft_result = offline_result(
+            "stakeholder_message", draft, self_check({"text": draft.text}, inp.sources()), notice
+        )
+    else:
+        kwargs: dict[str, Any] = {
+            "notice": notice,
+            "redact": redact,
+            "confidential_terms": confidential_terms,
+        }
+        brief_result = llm_brief(inp, provider, **kwargs)
+        brief = brief_result.result
+        draft_result = llm_stakeholder(inp, brief, provider, **kwargs)
+        draft = draft_result.result
+    report = ConsistencyReport(findings=check_consistency(brief, draft))
+    consistency = offline_result(
+        "consistency", report, [], "Deterministic check of the stakeholder message against the brief."
+    )
+    return ScopeChangeResult(
+        engine="offline" if provider is None else "llm",
+        inputs=inp,
+        brief=brief_result,
+        stakeholder=draft_result,
+        consistency=consistency,
+    )
+
+
+# ---------------------------------------------------------------- small text helpers
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?" else f"{text}."
+
+
+def _first_clause(text: str) -> str:
+    return first_sentence(text).rstrip(".")

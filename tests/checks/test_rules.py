@@ -1,0 +1,196 @@
+"""The rule files are data with examples: every rule is valid, complete, and its examples hold."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from assistant.checks.lint import lint
+from assistant.checks.ruleset import ambiguity_rules, complexity_rules, context_rules, trust_rules
+from assistant.schemas import COMPLEXITY_CATEGORIES, CONTEXT_ELEMENT_IDS
+from assistant.text.document import Document
+
+REQUIRED_TRUST_CATEGORIES = {
+    "trivializing",
+    "estimate-pressure",
+    "deadline-rigidity",
+    "minimizing-change",
+    "blame",
+    "demo-pressure",
+    "interruption",
+}
+
+TRUST = {r.id: r for r in trust_rules()}
+AMBIGUITY = {r.id: r for r in ambiguity_rules()}
+COMPLEXITY = {r.category: r for r in complexity_rules()}
+
+
+def _hits(rule, sentence: str) -> list[str]:
+    return [sentence[s:e] for s, e in rule.matcher.finditer(Document(sentence))]
+
+
+def test_every_trust_category_has_at_least_three_rules_or_patterns():
+    patterns_per_category: Counter[str] = Counter()
+    for rule in trust_rules():
+        patterns_per_category[rule.category] += len(rule.patterns)
+    assert set(patterns_per_category) >= REQUIRED_TRUST_CATEGORIES
+    for category in REQUIRED_TRUST_CATEGORIES:
+        assert patterns_per_category[category] >= 3, category
+
+
+def test_rule_ids_are_unique_and_prefixed_by_their_category():
+    ids = [r.id for r in trust_rules()] + [r.id for r in ambiguity_rules()]
+    assert len(ids) == len(set(ids))
+    for rule in [*trust_rules(), *ambiguity_rules()]:
+        assert rule.id.startswith(rule.category + ".")
+
+
+def test_complexity_taxonomy_covers_every_required_category():
+    assert set(COMPLEXITY) == set(COMPLEXITY_CATEGORIES)
+
+
+def test_context_rules_cover_every_element():
+    assert [r.element for r in context_rules()] == list(CONTEXT_ELEMENT_IDS)
+
+
+@pytest.mark.parametrize("rule_id", sorted(TRUST))
+def test_trust_rule_flags_its_should_flag_examples(rule_id):
+    rule = TRUST[rule_id]
+    for sentence in rule.examples.flag:
+        assert _hits(rule, sentence), f"{rule_id} should flag: {sentence}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(TRUST))
+def test_trust_rule_is_silent_on_its_should_not_flag_examples(rule_id):
+    rule = TRUST[rule_id]
+    for sentence in rule.examples.ok:
+        assert not _hits(rule, sentence), f"{rule_id} should not flag: {sentence}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(TRUST))
+def test_trust_rule_replacements_and_fix_pass_the_linter(rule_id):
+    rule = TRUST[rule_id]
+    for text in [*rule.replacements, rule.fix.with_]:
+        errors = [f for f in lint(text, ambiguity=False).findings if f.severity != "suggestion"]
+        assert not errors, f"{rule_id} suggests wording the linter flags: {text!r} -> {errors}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(AMBIGUITY))
+def test_ambiguity_rule_examples_hold(rule_id):
+    rule = AMBIGUITY[rule_id]
+    for sentence in rule.examples.flag:
+        assert _hits(rule, sentence), f"{rule_id} should flag: {sentence}"
+    for sentence in rule.examples.ok:
+        assert not _hits(rule, sentence), f"{rule_id} should not flag: {sentence}"
+
+
+@pytest.mark.parametrize("category", sorted(COMPLEXITY))
+def test_complexity_rule_examples_hold(category):
+    rule = COMPLEXITY[category]
+    for sentence in rule.examples.flag:
+        assert _hits(rule, sentence), f"{category} should flag: {sentence}"
+    for sentence in rule.examples.ok:
+        assert not _hits(rule, sentence), f"{category} should not flag: {sentence}"
+
+
+@pytest.mark.parametrize("rule", context_rules(), ids=lambda r: r.element)
+def test_context_rule_examples_hold(rule):
+    for sentence in rule.examples.present:
+        assert list(rule.matcher.finditer(Document(sentence))), f"{rule.element} should be present: {sentence}"
+    for sentence in rule.examples.missing:
+        assert not list(rule.matcher.finditer(Document(sentence))), f"{rule.element} is not in: {sentence}"
+
+
+@pytest.mark.parametrize("category", sorted(COMPLEXITY))
+def test_complexity_wording_is_hedged_and_never_estimates(category):
+    from assistant.checks.guards import find_estimates
+
+    rule = COMPLEXITY[category]
+    assert any(word in rule.why.lower() for word in ("often", "may", "might", "can ")), rule.why
+    assert rule.question.rstrip().endswith("?")
+    for text in (rule.why, rule.question, rule.smaller_version):
+        assert not find_estimates(text), text
+
+
+def _trust_rule(**overrides):
+    from assistant.checks.ruleset import TrustRule, parse_rule
+
+    raw = {
+        "id": "x.y",
+        "category": "x",
+        "severity": "error",
+        "message": "m",
+        "why": "w",
+        "replacements": ["r"],
+        "fix": {"action": "drop-sentence"},
+        "patterns": ["simple"],
+        "examples": {"flag": ["simple"], "ok": ["fine"]},
+    }
+    raw.update(overrides)
+    return parse_rule(TrustRule, raw)
+
+
+def test_a_valid_rule_parses():
+    rule = _trust_rule()
+    assert rule.fix.action == "drop-sentence" and rule.patterns == ("simple",)
+
+
+def test_a_rule_with_upper_case_pattern_is_rejected():
+    from assistant.checks.ruleset import RuleError
+
+    with pytest.raises(RuleError, match="lower case"):
+        _trust_rule(patterns=["Should Be Simple"])
+
+
+def test_a_rule_without_should_not_flag_examples_is_rejected():
+    from assistant.checks.ruleset import RuleError
+
+    with pytest.raises(RuleError, match="at least one"):
+        _trust_rule(examples={"flag": ["simple"], "ok": []})
+
+
+def test_a_rule_with_unknown_field_or_bad_severity_is_rejected():
+    from assistant.checks.ruleset import RuleError
+
+    with pytest.raises(RuleError, match="unknown field"):
+        _trust_rule(colour="red")
+    with pytest.raises(RuleError, match="severity"):
+        _trust_rule(severity="fatal")
+
+
+def test_parsed_rules_are_cached_by_file_hash_and_rebuilt_when_the_file_changes(tmp_path, monkeypatch):
+    import shutil
+
+    import yaml
+
+    from assistant.checks import ruleset
+
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ruleset.RULES_DIR, rules_dir)
+    monkeypatch.setattr(ruleset, "RULES_DIR", rules_dir)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    first = ruleset._load_raw("trust_phrases.yaml")
+    assert len(list((tmp_path / "cache" / "rules").glob("trust_phrases-*.json"))) == 1
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("YAML parsed although the cache is fresh")
+
+    monkeypatch.setattr(yaml, "load", no_yaml)
+    assert ruleset._load_raw("trust_phrases.yaml") == first
+    monkeypatch.undo()
+    monkeypatch.setattr(ruleset, "RULES_DIR", rules_dir)
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    edited = rules_dir / "trust_phrases.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("quick wins?", "quick wins?x", 1), encoding="utf-8")
+    assert ruleset._load_raw("trust_phrases.yaml") != first
+    assert len(list((tmp_path / "cache" / "rules").glob("trust_phrases-*.json"))) == 1  # the old one is gone
+
+
+def test_an_unwritable_cache_dir_still_loads_the_rules(tmp_path, monkeypatch):
+    from assistant.checks import ruleset
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(blocker))
+    assert ruleset._load_raw("ambiguity.yaml")
