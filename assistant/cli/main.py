@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_scope.register(sub)
     cli_eval.register(sub)
+    from assistant.cli import serve as cli_serve
+
+    cli_serve.register(sub)
     return parser
 
 
