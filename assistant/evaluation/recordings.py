@@ -200,9 +200,16 @@ def missing_provenance(recording: Recording) -> list[str]:
 
 # ---------------------------------------------------------------- replay
 def replay_provider(recording: Recording, http_client: httpx2.Client) -> Provider:
-    """The real provider class the recording was made with, talking to `http_client`, no retries' sleep."""
+    """The registered provider class the recording was made with, talking to `http_client`, no retries' sleep.
+
+    ValueError for a provider the registry does not know."""
+    from assistant.llm.providers.factory import build_provider
+    from assistant.llm.providers.registry import find_info
+
     p = recording.provenance
-    common: dict[str, Any] = {
+    if find_info(p.provider) is None:
+        raise ValueError(f"unknown provider {p.provider!r} in recording")
+    options: dict[str, Any] = {
         "model": p.model,
         "api_key": REPLAY_KEY,
         "base_url": p.base_url,
@@ -211,20 +218,9 @@ def replay_provider(recording: Recording, http_client: httpx2.Client) -> Provide
         "http_client": http_client,
         "sleep": _no_sleep,
     }
-    if p.provider == "openai":
-        from assistant.llm.providers.openai_provider import OpenAIProvider
-
-        return OpenAIProvider(**common)
-    if p.provider == "anthropic":
-        from assistant.llm.providers.anthropic_provider import AnthropicProvider
-
-        return AnthropicProvider(**common)
-    if p.provider == "openai-compatible":
-        from assistant.llm.providers.compatible import CompatibleProvider
-
-        mode: Any = p.response_format_mode or "json_object"
-        return CompatibleProvider(response_format_mode=mode, **common)
-    raise ValueError(f"unknown provider {p.provider!r} in recording")
+    if p.response_format_mode is not None:
+        options["response_format_mode"] = p.response_format_mode
+    return build_provider(p.provider, **options)
 
 
 def _no_sleep(_: float) -> None:

@@ -26,7 +26,7 @@ from assistant.llm.providers.errors import ProviderError
 if TYPE_CHECKING:
     import tiktoken
 
-    from assistant.llm.providers.base import ChatRequest
+    from assistant.llm.providers.types import ChatRequest
 
 # Split patterns and special tokens as in tiktoken_ext/openai_public.py (tiktoken 0.8+).
 _PATTERNS: dict[str, str] = {
@@ -224,7 +224,7 @@ def estimate_cost(
     if provider == "offline":
         return CostEstimate(0.0, "offline engine: no API cost", as_of)
     if provider == "openai-compatible":
-        from assistant.llm.providers.base import host_of
+        from assistant.llm.providers.types import host_of
 
         if is_local_host(host_of(base_url)):
             return CostEstimate(0.0, "local server: no API cost", as_of)

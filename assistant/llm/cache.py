@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from assistant.llm.providers.base import ChatRequest, ProviderResponse, host_of
+from assistant.llm.providers.types import ChatRequest, ProviderResponse, host_of
 
 if TYPE_CHECKING:
     from assistant.llm.settings import Settings
@@ -59,7 +59,9 @@ class ResponseCache:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ResponseCache:
-        keys = (settings.key_for(p) for p in ("openai", "anthropic", "openai-compatible"))
+        from assistant.llm.providers.registry import provider_names
+
+        keys = (settings.key_for(p) for p in provider_names(offline=False))
         return cls(settings.cache_dir, enabled=settings.cache_enabled, secrets=tuple(k for k in keys if k))
 
     def __repr__(self) -> str:

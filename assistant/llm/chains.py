@@ -239,9 +239,9 @@ def hints_for(analysis: Analysis, kinds: tuple[str, ...] = ("phrases", "missing"
 
 
 def should_redact(provider: Provider) -> bool:
-    """Always for the cloud providers (whatever their base URL); for openai-compatible, the provider's
-    `redact_by_default` (ASSISTANT_REDACT_COMPATIBLE, on unless turned off)."""
-    return provider.name in ("openai", "anthropic") or getattr(provider, "redact_by_default", True)
+    """The provider's registry redaction policy: always for the cloud APIs (whatever their base URL); for
+    a "setting" entry (openai-compatible), its `redact_by_default` (ASSISTANT_REDACT_COMPATIBLE)."""
+    return provider.should_redact()
 
 
 def _redact(draft: str, context_text: str, confidential: tuple[str, ...]) -> tuple[str, str, Redaction]:

@@ -12,15 +12,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from assistant.llm.providers.base import ChatRequest, Provider, ProviderResponse, Usage
+from assistant.llm.providers.base import Provider
 from assistant.llm.providers.errors import (
     InvalidResponse,
     Refusal,
     TruncatedResponse,
     body_message,
 )
-
-DEFAULT_ANTHROPIC_MODEL = "claude-haiku-5-5"
+from assistant.llm.providers.types import ChatRequest, ProviderResponse, Usage
 
 TOOL_DESCRIPTION = "Record the result. Call this exactly once with the complete result as its input."
 TRUNCATED_STOP_REASONS = frozenset({"max_tokens", "model_context_window_exceeded"})
@@ -30,7 +29,6 @@ class AnthropicProvider(Provider):
     """Anthropic's Messages API through the `anthropic` SDK, SDK retries off."""
 
     name = "anthropic"
-    default_model = DEFAULT_ANTHROPIC_MODEL
 
     def _make_client(self) -> Any:
         import anthropic

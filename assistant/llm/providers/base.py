@@ -15,73 +15,42 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from assistant.llm.providers.errors import InvalidResponse
+from assistant.llm.providers.registry import get_info
 from assistant.llm.providers.retry import RetryPolicy, call_with_retry
+from assistant.llm.providers.types import (  # re-exported: the names callers know from here
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    ChatRequest,
+    ProviderInfo,
+    ProviderResponse,
+    Usage,
+    host_of,
+    schema_name_for,
+)
 
 if TYPE_CHECKING:
     import httpx2
 
     from assistant.llm.cache import ResponseCache
 
+__all__ = [
+    "ChatRequest",
+    "Provider",
+    "ProviderInfo",
+    "ProviderResponse",
+    "Usage",
+    "decode_body",
+    "host_of",
+    "parse_json_object",
+    "schema_name_for",
+    "strict_json_schema",
+]
+
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ATTEMPTS = 3
-DEFAULT_MAX_OUTPUT_TOKENS = 2048
-
-
-class ChatRequest(BaseModel):
-    """One structured-output call: a system prompt, a user message and the JSON schema to answer in."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    system: str
-    user: str
-    schema_name: str
-    json_schema: dict[str, Any]
-    model: str
-    max_tokens: int = Field(default=DEFAULT_MAX_OUTPUT_TOKENS, ge=1)
-    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
-
-
-class Usage(BaseModel):
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-
-
-class ProviderResponse(BaseModel):
-    """The model's JSON answer, parsed to a dict but not yet validated against the result model."""
-
-    provider: str
-    model: str
-    raw_text: str
-    data: dict[str, Any]
-    usage: Usage = Field(default_factory=Usage)
-    stop_reason: str | None = None
-    latency_s: float = 0.0
-    attempts: int = 1
-    cached: bool = False
-    request_id: str | None = None
-
-
-_NAME_RE = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def schema_name_for(output_model: type[BaseModel]) -> str:
-    """A name both APIs accept (^[A-Za-z0-9_-]{1,64}$) for the schema / forced tool."""
-    return _NAME_RE.sub("_", output_model.__name__)[:64] or "result"
-
-
-def host_of(base_url: str | None) -> str | None:
-    """Host[:port] of a URL, without user info (never keep credentials embedded in a URL)."""
-    if not base_url:
-        return None
-    parts = urlsplit(base_url if "://" in base_url else f"http://{base_url}")
-    if not parts.hostname:
-        return None
-    return f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname
 
 
 def strict_json_schema(schema: dict[str, Any]) -> dict[str, Any] | None:
@@ -165,9 +134,8 @@ def parse_json_object(text: str) -> dict[str, Any]:
 class Provider(ABC):
     """Base class: subclasses implement `sdk_params` and `send` (one attempt, errors mapped)."""
 
-    name: ClassVar[str]
-    default_model: ClassVar[str]
-    # Whether drafts are redacted before sending; the cloud providers always redact (see chains.should_redact).
+    name: ClassVar[str]  # the registry entry's name: label, key variable, default model and redaction come from it
+    # Whether drafts are redacted when the entry's redaction policy is "setting" (see `should_redact`).
     redact_by_default: bool = True
 
     def __init__(
@@ -185,7 +153,7 @@ class Provider(ABC):
         sleep: Callable[[float], None] = time.sleep,
         cache: ResponseCache | None = None,
     ) -> None:
-        self.model = model or self.default_model
+        self.model = model or self.info().default_model
         self._api_key = api_key
         self.base_url = base_url
         self.timeout = timeout
@@ -197,6 +165,20 @@ class Provider(ABC):
         self.sleep = sleep
         self.cache = cache
         self._client: Any = None
+
+    @classmethod
+    def info(cls) -> ProviderInfo:
+        """This provider's registry entry."""
+        return get_info(cls.name)
+
+    @property
+    def default_model(self) -> str:
+        return self.info().default_model
+
+    def should_redact(self) -> bool:
+        """Always for an entry with redaction "always" (cloud APIs, whatever their base URL); else
+        `redact_by_default` (ASSISTANT_REDACT_COMPATIBLE, on unless turned off)."""
+        return self.info().redaction == "always" or self.redact_by_default
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(model={self.model!r}, base_url={self.base_url!r})"

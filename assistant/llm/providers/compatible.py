@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from assistant.llm.providers.base import ChatRequest
 from assistant.llm.providers.errors import ConfigError
 from assistant.llm.providers.openai_provider import OpenAIProvider
+from assistant.llm.providers.types import ChatRequest
 
 ResponseFormatMode = Literal["json_object", "json_schema"]
 RESPONSE_FORMAT_MODES: tuple[str, ...] = ("json_object", "json_schema")
-DEFAULT_COMPATIBLE_MODEL = "local-model"
 PLACEHOLDER_KEY = "not-needed"
 
 SCHEMA_INSTRUCTION = "Answer with one JSON object and nothing else. It must match this JSON schema:\n{schema}"
@@ -30,7 +29,6 @@ class CompatibleProvider(OpenAIProvider):
     """A local or self-hosted server speaking OpenAI's chat completions API."""
 
     name = "openai-compatible"
-    default_model = DEFAULT_COMPATIBLE_MODEL
 
     def __init__(self, *, response_format_mode: ResponseFormatMode = "json_object", **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -11,18 +11,19 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-PROVIDER_LABELS: dict[str, str] = {
-    "openai": "OpenAI",
-    "anthropic": "Anthropic",
-    "openai-compatible": "the OpenAI-compatible server",
-    "offline": "Offline mode",
-}
+from assistant.llm.providers.registry import OFFLINE, available_providers, find_info
 
-KEY_ENV_VARS: dict[str, str] = {
-    "openai": "OPENAI_API_KEY",
-    "anthropic": "ANTHROPIC_API_KEY",
-    "openai-compatible": "ASSISTANT_COMPAT_API_KEY",
-}
+OFFLINE_LABEL = "Offline mode"
+
+
+def __getattr__(name: str) -> dict[str, str]:
+    """`PROVIDER_LABELS` and `KEY_ENV_VARS`, read from the registry (kept for existing callers)."""
+    if name == "PROVIDER_LABELS":
+        return {**{p.name: p.label for p in available_providers()}, OFFLINE: OFFLINE_LABEL}
+    if name == "KEY_ENV_VARS":
+        return {p.name: p.key_env for p in available_providers() if p.key_env}
+    raise AttributeError(name)
+
 
 # Things that look like credentials: provider key prefixes, bearer tokens, long opaque tokens.
 _SECRET_PATTERNS = (
@@ -44,7 +45,10 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
 
 def label(provider: str) -> str:
     """The provider's name as it reads mid-sentence ("the OpenAI-compatible server", "OpenAI")."""
-    return PROVIDER_LABELS.get(provider, provider or "the provider")
+    if provider == OFFLINE:
+        return OFFLINE_LABEL
+    info = find_info(provider)
+    return info.label if info is not None else (provider or "the provider")
 
 
 def _capitalised(text: str) -> str:
@@ -84,7 +88,8 @@ class ProviderError(Exception):
 
     @property
     def env_var(self) -> str:
-        return KEY_ENV_VARS.get(self.provider, "the API key setting")
+        info = find_info(self.provider)
+        return info.key_env if info is not None and info.key_env else "the API key setting"
 
     @property
     def user_message(self) -> str:
@@ -139,7 +144,8 @@ class AuthError(ProviderError):
 
 class ModelNotFound(ProviderError):
     def _message(self) -> str:
-        where = " or ASSISTANT_BASE_URL" if self.provider == "openai-compatible" else ""
+        info = find_info(self.provider)
+        where = " or ASSISTANT_BASE_URL" if info is not None and info.needs_base_url else ""
         return (
             f"{_capitalised(label(self.provider))} does not know model '{self.model}' (HTTP 404): "
             f"check ASSISTANT_MODEL{where}."

@@ -5,13 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.llm.providers.base import (
-    ChatRequest,
-    Provider,
-    ProviderResponse,
-    Usage,
-    strict_json_schema,
-)
+from assistant.llm.providers.base import Provider, strict_json_schema
 from assistant.llm.providers.errors import (
     InvalidResponse,
     ProviderError,
@@ -19,8 +13,7 @@ from assistant.llm.providers.errors import (
     TruncatedResponse,
     body_message,
 )
-
-DEFAULT_OPENAI_MODEL = "gpt-5.4-mini"
+from assistant.llm.providers.types import ChatRequest, ProviderResponse, Usage
 
 # Reasoning models (o-series, gpt-5 and later) reject a custom temperature.
 _REASONING_MODEL_RE = re.compile(r"^(o\d|gpt-(?:[5-9]|\d{2,}))", re.IGNORECASE)
@@ -34,7 +27,6 @@ class OpenAIProvider(Provider):
     """OpenAI's API through the `openai` SDK, SDK retries off (our retry layer is the only one)."""
 
     name = "openai"
-    default_model = DEFAULT_OPENAI_MODEL
 
     def _make_client(self) -> Any:
         import openai
