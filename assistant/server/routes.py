@@ -19,11 +19,13 @@ from assistant.tasks.drafts import run_task
 
 CACHE_HEADER = "X-Assistant-Cache"
 REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorDetail, "description": "the body is not JSON"},
     401: {"model": ErrorDetail, "description": "missing or wrong token"},
     403: {"model": ErrorDetail, "description": "foreign Host or Origin"},
     413: {"model": ErrorDetail, "description": "body over the size limit"},
 }
 MODEL_REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorDetail, "description": "the body is not JSON"},
     **REFUSALS,
     429: {"model": ErrorDetail, "description": "this client is over the model-backed rate limit"},
     502: {"model": ErrorDetail, "description": "the provider failed (one line, never the key)"},
