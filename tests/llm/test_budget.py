@@ -170,3 +170,25 @@ def test_compatible_servers(base_url: str, usd: float | None) -> None:
         provider="openai-compatible", model="local-model", prompt_tokens=1000, base_url=base_url
     )
     assert cost.usd == usd and cost.note
+
+
+@pytest.mark.parametrize("text", ["Can we just add CSV export?", "naïve café — 日本語 🙂 " * 40, "a" * 3000])
+def test_the_byte_ceiling_never_undercounts(text: str) -> None:
+    from assistant.llm.budget import token_ceiling
+
+    req = request(text)
+    for provider in ("openai", "anthropic", "openai-compatible"):
+        assert token_ceiling(req) >= count_request_tokens(req, provider=provider).tokens
+
+
+def test_within_budget_counts_only_when_the_ceiling_is_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.llm import budget
+
+    calls: list[int] = []
+    real = budget.check_budget
+    monkeypatch.setattr(budget, "check_budget", lambda r, **kw: calls.append(1) or real(r, **kw))
+    budget.within_budget(request("short"), provider="openai", limit=10_000)
+    assert calls == []
+    with pytest.raises(BudgetExceeded):
+        budget.within_budget(request("word " * 5000), provider="openai", limit=1000)
+    assert calls == [1]

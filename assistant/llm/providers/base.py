@@ -229,9 +229,9 @@ class Provider(ABC):
         """Build, check the prompt budget, answer from the cache or send (with retries), cache."""
         request = self.build_request(system, user, output_model)
         if self.max_prompt_tokens is not None:
-            from assistant.llm.budget import check_budget
+            from assistant.llm.budget import within_budget
 
-            check_budget(request, provider=self.name, limit=self.max_prompt_tokens)
+            within_budget(request, provider=self.name, limit=self.max_prompt_tokens)
         key = None
         if self.cache is not None and self.cache.enabled:
             key = self.cache.key(
