@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from assistant.cli import eval as cli_eval
+from assistant.cli.main import main as assistant_main
 from assistant.evaluation.local_server import local_model_problem, running_local_server
 
 N_CTX = 4096  # room for the prompt, one repair round and the answer
@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
     with running_local_server(n_ctx=N_CTX, log_path=log) as base_url:
         print(f"Local server at {base_url} (log: {log})", flush=True)
         args = ["--record", "--provider", "openai-compatible", "--base-url", base_url, "--round-robin", *argv]
-        return cli_eval.main(args)
+        return assistant_main(["eval", *args])
 
 
 if __name__ == "__main__":

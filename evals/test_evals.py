@@ -164,7 +164,7 @@ def test_editing_a_prompt_makes_its_recordings_stale(tmp_path: Path, synthetic_d
 
 def test_stale_recordings_fail_the_cli_run(tmp_path: Path, synthetic_dir: Path) -> None:
     env = {**os.environ, "ASSISTANT_PROMPTS_DIR": str(_edited_prompts(tmp_path))}
-    command = [sys.executable, "-m", "assistant.cli.eval", "--recordings", str(synthetic_dir), "--task", "rewrite"]
+    command = [sys.executable, "-m", "assistant", "eval", "--recordings", str(synthetic_dir), "--task", "rewrite"]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "STALE recordings" in result.stdout and "prompt rewrite changed" in result.stdout

@@ -137,7 +137,7 @@ def _input_files(directory: Path) -> tuple[Path, Path]:
 def _run(args: list[str], stdin: str = "") -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ANTHROPIC_", "ASSISTANT_"))}
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli.scope", *args],
+        [sys.executable, "-m", "assistant", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -198,7 +198,7 @@ def render() -> str:
         "",
         "## Brief, stakeholder draft and consistency check",
         "",
-        f"`python -m assistant.cli.scope scope-change {command}`",
+        f"`assistant scope-change {command}`",
         "",
         "```text",
         scope.rstrip(),
@@ -209,7 +209,7 @@ def render() -> str:
         "The PM's lines were piped on stdin (so the command echoes them after `you>`); the lead's lines are "
         "the offline script, and the debrief uses the deterministic signals only.",
         "",
-        f"`python -m assistant.cli.scope rehearse {command} --persona {DEMO_PERSONA} < pm_lines.txt`",
+        f"`assistant rehearse {command} --persona {DEMO_PERSONA} < pm_lines.txt`",
         "",
         "```text",
         rehearsal.rstrip(),

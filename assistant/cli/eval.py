@@ -2,13 +2,13 @@
 scorecard, or record a live provider with `--record`.
 
 Exit 0 when every recording replayed; 1 when a recording is stale or a run failed; 2 on bad usage.
+The scorecard goes to stdout; progress and the report's path go to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,17 +19,22 @@ if TYPE_CHECKING:
     from assistant.llm.providers.base import Provider
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+RECORD_PROVIDERS = ("openai", "anthropic", "openai-compatible")
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `eval` command to the `assistant` CLI."""
-    p = subparsers.add_parser(
+    from assistant.cli.options import add_command
+
+    p = add_command(
+        subparsers,
         "eval",
-        help="run the eval suite: offline engine and replayed model recordings, with a scorecard",
-        description="Score the offline engine and every recorded model on the bundled cases "
-        "(assistant/evaluation/suite). "
-        "Recordings replay through respx, so no network or key is needed. With --record, call the live "
-        "provider and rewrite its recordings.",
+        "run the eval suite: offline engine and replayed model recordings, with a scorecard",
+        "assistant eval --task rewrite --report eval.html",
+        details="Scores the offline engine and every recorded model on the bundled cases "
+        "(assistant/evaluation/suite). Recordings replay through respx, so no network or key is needed. "
+        "With --record, call the live provider and rewrite its recordings. Exit 1 when a recording is stale "
+        "or a run failed.",
     )
     add_arguments(p)
     p.set_defaults(handler=cmd_eval)
@@ -45,7 +50,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--case", dest="case_id", default=None, help="only this case id (a trailing * matches a prefix)")
     p.add_argument("--report", type=Path, default=None, help="also write a report: FILE.html, FILE.md or FILE.json")
     p.add_argument("--record", action="store_true", help="call the live provider and rewrite its recordings")
-    p.add_argument("--provider", default=None, help="with --record: openai, anthropic or openai-compatible")
+    p.add_argument("--provider", choices=RECORD_PROVIDERS, default=None, help="with --record: the provider to call")
     p.add_argument("--model", default=None, help="with --record: the model (default: what the server reports)")
     p.add_argument("--base-url", default=None, help="with --record: the provider's base URL")
     p.add_argument("--max-output-tokens", type=int, default=512, help="with --record (default 512)")
@@ -81,7 +86,7 @@ def _run(args: argparse.Namespace) -> int:
     print("\n".join(scorecard_lines(run)))
     if args.report:
         try:
-            print(f"Report: {write_report(run, args.report)}")
+            print(f"assistant: report written to {write_report(run, args.report)}", file=sys.stderr)
         except ValueError as error:
             print(f"assistant: error: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -151,7 +156,7 @@ def _record(args: argparse.Namespace) -> int:
     if args.round_robin:
         cases = interleave(cases)
     root = args.recordings or rec.DEFAULT_RECORDINGS_DIR
-    print(f"Recording {probe.name}/{probe.model} at {probe.host or 'default host'} into {root}", flush=True)
+    print(f"Recording {probe.name}/{probe.model} at {probe.host or 'default host'} into {root}", file=sys.stderr)
     saved = record_all(
         cases,
         root,
@@ -160,18 +165,7 @@ def _record(args: argparse.Namespace) -> int:
         model=probe.model,
         task=args.task,
         only_missing=args.only_missing,
-        log=lambda line: print(line, flush=True),
+        log=lambda line: print(line, file=sys.stderr, flush=True),
     )
-    print(f"Saved {len(saved)} recording(s).")
+    print(f"Saved {len(saved)} recording(s).", file=sys.stderr)
     return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m assistant.cli.eval …`: the same as `assistant eval …`."""
-    parser = argparse.ArgumentParser(prog="assistant eval", description=__doc__)
-    add_arguments(parser)
-    return cmd_eval(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,7 +1,7 @@
 """`assistant scope-change` and `assistant rehearse`: the scope-change commands, and their renderings.
 
-`register(subparsers)` adds both commands to the main CLI. Heavy modules are imported by the handlers,
-so registering costs nothing at start-up. `python -m assistant.cli.scope …` runs them on their own.
+`register(sub)` adds both commands to the parser. Heavy modules are imported by the handlers, so
+registering costs nothing at start-up. `scope_markdown` and `debrief_text` are also used by the app.
 """
 
 from __future__ import annotations
@@ -10,89 +10,95 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
+
+from assistant.cli.exits import EXIT_OK
+from assistant.cli.options import (
+    add_command,
+    add_format,
+    add_model_options,
+    confidential_terms,
+    notice,
+    progress,
+    provider_from_args,
+    text_arg,
+)
+from assistant.text.reading import InputError
 
 if TYPE_CHECKING:
-    from assistant.llm.providers.base import Provider
     from assistant.tasks.rehearsal import Debrief, Rehearsal
     from assistant.tasks.scope import ScopeChangeInput, ScopeChangeResult
 
-EXIT_OK, EXIT_USAGE = 0, 2
-PROVIDERS = ("offline", "openai", "anthropic", "openai-compatible")
 PERSONA_CHOICES = ("supportive", "skeptical", "overloaded")
+END_WORDS = ("/end", "/quit", "/exit")
+SCOPE_EXAMPLE = (
+    'assistant scope-change --original scope.txt --change-text "Exports must include archived projects." '
+    '--who-why "Finance asked: the audit needs it"'
+)
+REHEARSE_EXAMPLE = "assistant rehearse --original scope.txt --change change.txt --persona skeptical"
 
 
 # ---------------------------------------------------------------- registration
-def register(subparsers: Any) -> None:
+def register(sub: Any) -> None:
     """Add `scope-change` and `rehearse` to an argparse subparsers object."""
-    p = subparsers.add_parser(
+    p = add_command(
+        sub,
         "scope-change",
-        help="brief for the engineering lead, stakeholder draft with slots, and a consistency check",
-        description="Prepare a scope change: talk to the engineering lead first, then tell stakeholders the "
-        "change and its trade-off.",
+        "brief for the engineering lead, stakeholder draft with slots, and a consistency check",
+        SCOPE_EXAMPLE,
+        details="Talk to the engineering lead first, then tell stakeholders the change and its trade-off.",
     )
-    _add_scope_args(p)
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")
-    p.set_defaults(handler=_guarded(cmd_scope_change))
+    _add_scope_args(p, stdin="a file, or - for stdin")
+    add_format(p)
+    add_model_options(p)
+    p.set_defaults(handler=cmd_scope_change)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        sub,
         "rehearse",
-        help="role-play the conversation with the engineering lead, then get a scored debrief",
-        description="Type your lines to the engineering lead; /end (or end of input) ends and shows the debrief.",
+        "role-play the conversation with the engineering lead, then get a scored debrief",
+        REHEARSE_EXAMPLE,
+        details="Type your lines to the lead; /end (or the end of input) ends the role-play and shows the debrief. "
+        "Your lines come from stdin, so the scope and the change come from files or --original-text/--change-text.",
     )
-    _add_scope_args(p)
+    _add_scope_args(p, stdin="a file")
     p.add_argument("--persona", choices=PERSONA_CHOICES, default="supportive", help="how the lead behaves")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="format of the debrief")
+    add_format(p, ("text", "json"))
     p.add_argument("--save", metavar="FILE", help="write the session state (JSON) to FILE at the end")
-    p.set_defaults(handler=_guarded(cmd_rehearse))
+    add_model_options(p)
+    p.set_defaults(handler=cmd_rehearse)
 
 
-def _add_scope_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--original", required=True, metavar="FILE", help="the original scope (a file, or - for stdin)")
-    p.add_argument("--change", required=True, metavar="FILE", help="what changed (a file, or - for stdin)")
+def _add_scope_args(p: argparse.ArgumentParser, *, stdin: str) -> None:
+    for name, what in (("original", "the original scope"), ("change", "what changed")):
+        group = p.add_mutually_exclusive_group(required=True)
+        group.add_argument(f"--{name}", metavar="FILE", help=f"{what} ({stdin})")
+        group.add_argument(f"--{name}-text", metavar="TEXT", help=f"{what}, as text")
     p.add_argument("--who-why", metavar="TEXT", help="who asked for the change, and why")
     p.add_argument("--sprint", metavar="TEXT", help="where the sprint or deadline stands")
     p.add_argument("--changed-before", metavar="N|TEXT", help="how often this feature already changed")
-    p.add_argument("--provider", choices=PROVIDERS, help="engine to use (default: from the environment)")
-    p.add_argument("--model", help="model name for the provider")
-    p.add_argument("--base-url", help="base URL (for openai-compatible servers)")
-    p.add_argument("--no-cache", action="store_true", help="do not read or write the response cache")
 
 
-def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Known errors become one line on stderr and exit 2, never a traceback."""
+def _read_part(args: argparse.Namespace, name: str) -> str:
+    from assistant.text.reading import read_input
 
-    def run(args: argparse.Namespace) -> int:
-        from assistant.llm.providers.errors import ProviderError
-        from assistant.text.reading import InputError
-
-        try:
-            return handler(args)
-        except ProviderError as exc:
-            print(f"assistant: error: {exc.user_message}", file=sys.stderr)
-        except InputError as exc:
-            print(f"assistant: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
-    run.__name__ = handler.__name__
-    return run
+    text = getattr(args, f"{name}_text")
+    return text_arg(text, f"--{name}-text") if text is not None else read_input(getattr(args, name))
 
 
 def _inputs(args: argparse.Namespace, *, stdin_free: bool = False) -> ScopeChangeInput:
     from pydantic import ValidationError
 
     from assistant.tasks.scope import ScopeChangeInput
-    from assistant.text.reading import InputError, read_input
 
     if args.original == "-" and args.change == "-":
-        raise InputError("--original and --change cannot both read stdin; give at least one as a file")
+        raise InputError("--original and --change cannot both read stdin; give at least one as a file or text")
     if stdin_free and "-" in (args.original, args.change):
-        raise InputError("rehearse reads your lines from stdin: give --original and --change as files")
+        raise InputError("rehearse reads your lines from stdin: give --original and --change as files or text")
     try:
         return ScopeChangeInput(
-            original=read_input(args.original),
-            change=read_input(args.change),
+            original=_read_part(args, "original"),
+            change=_read_part(args, "change"),
             who_why=args.who_why,
             sprint=args.sprint,
             changed_before=args.changed_before,
@@ -102,25 +108,16 @@ def _inputs(args: argparse.Namespace, *, stdin_free: bool = False) -> ScopeChang
         raise InputError(f"{'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
-def _provider(args: argparse.Namespace) -> tuple[Provider | None, str]:
-    from assistant.llm.settings import Settings
-    from assistant.tasks import drafts as engine
-
-    given: dict[str, Any] = {
-        k: v for k, v in (("provider", args.provider), ("model", args.model), ("base_url", args.base_url)) if v
-    }
-    if args.no_cache:
-        given["cache_enabled"] = False
-    return engine.provider_from_settings(Settings(**given))
-
-
 # ---------------------------------------------------------------- scope-change
 def cmd_scope_change(args: argparse.Namespace) -> int:
     from assistant.tasks.scope import prepare_scope_change
 
     inp = _inputs(args)
-    provider, notice = _provider(args)
-    result = prepare_scope_change(inp, provider, notice=notice)
+    provider, why = provider_from_args(args)
+    if provider is None:
+        notice(why)
+    progress(provider, "a brief and a stakeholder draft")
+    result = prepare_scope_change(inp, provider, notice=why, confidential_terms=confidential_terms(args))
     if args.format == "json":
         print(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
     elif args.format == "markdown":
@@ -166,9 +163,6 @@ def scope_text(result: ScopeChangeResult) -> str:
     out += ["", "Consistency check of the message against the brief"]
     out += _consistency_lines(result)
     out += _guard_lines(result)
-    notice = result.brief.notice
-    if notice:
-        out += ["", notice]
     return "\n".join(out)
 
 
@@ -215,6 +209,8 @@ def scope_markdown(result: ScopeChangeResult) -> str:
 
 # ---------------------------------------------------------------- rehearse
 def cmd_rehearse(args: argparse.Namespace) -> int:
+    """The role-play. The conversation and the text debrief go to stdout; with --format json stdout holds the
+    debrief alone and the conversation goes to stderr. Prompts, tips and notices always go to stderr."""
     from assistant.tasks.rehearsal import PERSONAS, Rehearsal
     from assistant.tasks.scope import offline_brief
 
@@ -222,29 +218,29 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
         import readline  # noqa: F401
 
     inp = _inputs(args, stdin_free=True)
-    provider, notice = _provider(args)
-    session = Rehearsal.start(inp, args.persona, provider, notice=notice)
-    echo = not sys.stdin.isatty()
-    print(f"Rehearsal with your engineering lead ({PERSONAS[args.persona]}).")
-    print("Type your lines; /end (or end of input) ends the role-play and shows the debrief.")
-    print(f'Tip, an opening that keeps trust: "{offline_brief(inp).opening_line}"')
-    if notice:
-        print(notice)
-    print()
+    provider, why = provider_from_args(args)
+    session = Rehearsal.start(inp, args.persona, provider, notice=why, confidential_terms=confidential_terms(args))
+    talk: TextIO = sys.stderr if args.format == "json" else sys.stdout
+    typing = sys.stdin.isatty()
+    echo = not (typing and talk.isatty())  # a piped or saved transcript shows the PM's lines too
+    notice(f"rehearsal with your engineering lead ({PERSONAS[args.persona]}).")
+    notice("type your lines; /end (or the end of input) ends the role-play and shows the debrief.")
+    notice(f'tip, an opening that keeps trust: "{offline_brief(inp).opening_line}"')
+    if provider is None:
+        notice(why)
     while True:
-        try:
-            line = input("you> ")
-        except EOFError:
-            print()
-            break
-        if echo:
-            print(line)
-        if line.strip().lower() in ("/end", "/quit", "/exit"):
+        line = _next_line(typing)
+        if line is None or line.strip().lower() in END_WORDS:
             break
         if not line.strip():
             continue
+        if echo:
+            print(f"you> {line}", file=talk)
+        progress(provider, "the lead's answer")
         turn = session.reply(line)
-        print(f"lead> {turn.text}\n")
+        print(f"lead> {turn.text}\n", file=talk, flush=True)
+    if not session.pm_lines:
+        raise InputError("no lines from you before /end or the end of input, so there is nothing to score")
     debrief = session.end()
     if args.format == "json":
         print(json.dumps(debrief.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -255,10 +251,21 @@ def cmd_rehearse(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _next_line(typing: bool) -> str | None:
+    """The PM's next line (None at the end of input); the prompt goes to stderr, and only to a person typing."""
+    if typing:
+        print("you> ", end="", file=sys.stderr, flush=True)
+    try:
+        line = input()
+    except EOFError:
+        if typing:
+            print(file=sys.stderr)
+        return None
+    return line
+
+
 def _save(session: Rehearsal, path: str) -> None:
     from pathlib import Path
-
-    from assistant.text.reading import InputError
 
     try:
         Path(path).write_text(session.to_state().model_dump_json(indent=2), encoding="utf-8")
@@ -281,29 +288,3 @@ def debrief_text(debrief: Debrief) -> str:
     if debrief.next_time:
         out += ["", "  Next time:"] + [f"    - {tip}" for tip in debrief.next_time]
     return "\n".join(out)
-
-
-# ---------------------------------------------------------------- standalone
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Scope-change commands.")
-    register(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run only the scope-change commands (the main CLI registers them too)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_USAGE
-    try:
-        return handler(args)
-    except KeyboardInterrupt:
-        print("assistant: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -115,13 +115,18 @@ def test_usage_errors_exit_2():
         main(["lint", "--format", "yaml", "x"])
     assert excinfo.value.code == 2
     assert main([]) == 2
+    with pytest.raises(SystemExit) as excinfo:
+        main(["rewrite", "x", "--provider", "nope"])
+    assert excinfo.value.code == 2
 
 
-def test_analyze_text_report_has_every_section(draft, capsys):
+def test_analyze_text_report_has_every_section_and_the_offline_notice_on_stderr(draft, capsys):
     assert main(["analyze", str(draft)]) == 1
-    out = capsys.readouterr().out
-    for heading in ("offline engine", "Trust-damaging phrases", "Context", "Likely complexity", "Questions"):
+    out, err = capsys.readouterr()
+    assert out.startswith("Trust-damaging phrases")
+    for heading in ("Trust-damaging phrases", "Context", "Likely complexity", "Questions"):
         assert heading in out
+    assert "offline engine" in err and "offline engine" not in out
 
 
 def test_analyze_json_says_it_used_the_offline_engine(draft, capsys):

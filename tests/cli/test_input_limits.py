@@ -235,7 +235,7 @@ def test_one_megabyte_single_line_is_checked_within_seconds(
     elapsed = time.perf_counter() - started
     out, err = capsys.readouterr()
 
-    assert code in (0, 1) and err == ""
+    assert code in (0, 1) and "error" not in err and err.count("\n") <= 1  # at most the offline notice
     assert elapsed < TIME_BUDGET_S, f"{command} took {elapsed:.1f} s on 1 MB"
     report = json.loads(out)
     for finding in report.get("findings", []) + report.get("ambiguities", []):
