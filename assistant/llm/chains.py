@@ -1,25 +1,34 @@
-"""LLM prompt chains (langchain-core runnables): prompt file → provider → schema → guards → TaskResult.
+"""The draft tasks on the one call path (llm/calls.py): rewrite, questions and complexity.
 
-Each task returns the same result type as the offline engine, so every surface renders either.
+Each task is a `TaskSpec`: a prompt file, the model's answer schema and a finish step that guards the
+restored answer into the same result type the offline engine returns, so every surface renders either.
 The offline findings go to the model as hints; the pasted draft is delimited and described as data.
-Before a cloud call the draft and context are redacted, and the answer is restored before the guards run.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from assistant.checks.guards import guard_text
 from assistant.checks.offline import analyze as offline_analyze
 from assistant.checks.offline import find_slots
-from assistant.llm.prompt_files import PromptSpec, delimit, load_prompt
-from assistant.llm.providers.errors import InvalidResponse
+from assistant.llm.calls import (  # re-exported: the names task code has imported from here
+    PreparedCall,
+    StructuredCall,
+    WireModel,
+    estimate_tokens,
+    llm_result,
+    prepare,
+    send,
+    should_redact,
+    structured_call,
+)
+from assistant.llm.prompt_files import PromptSpec, load_prompt
 from assistant.schemas import (
     COMPLEXITY_CATEGORIES,
     Analysis,
@@ -27,51 +36,34 @@ from assistant.schemas import (
     ComplexityFlag,
     ComplexityReport,
     GuardFinding,
-    GuardReport,
     PMContext,
     Question,
     QuestionCategory,
     QuestionSet,
     Rewrite,
     TaskResult,
-    TokenUsage,
 )
 
 if TYPE_CHECKING:
-    from assistant.llm.providers.base import Provider, ProviderResponse
-    from assistant.llm.redact import Redaction
+    from assistant.llm.providers.base import Provider
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "TASKS",
+    "PreparedCall",
+    "StructuredCall",
+    "TaskRunner",
+    "TaskSpec",
+    "hints_for",
+    "llm_result",
+    "prompt_token_estimate",
+    "should_redact",
+    "structured_call",
+]
 ComplexityCategory = Literal[COMPLEXITY_CATEGORIES]  # type: ignore[valid-type]
-_CONTEXT_MARK = "\n<<<assistant-context>>>\n"
 
 
 # ---------------------------------------------------------------- what the model answers (wire models)
-class _Wire(BaseModel):
-    """Base of the answer schemas sent to models: compact JSON schema (no titles) to save prompt tokens."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        schema = super().model_json_schema(*args, **kwargs)
-        definitions = schema.pop("$defs", {})
-        return _compact(schema, definitions)
-
-
-def _compact(node: Any, definitions: dict[str, Any]) -> Any:
-    """Drop titles and inline `$ref`s: the same schema in fewer tokens."""
-    if isinstance(node, dict):
-        if set(node) == {"$ref"}:
-            return _compact(definitions[node["$ref"].rsplit("/", 1)[-1]], definitions)
-        return {
-            key: _compact(value, definitions)
-            for key, value in node.items()
-            if not (key == "title" and isinstance(value, str))
-        }
-    if isinstance(node, list):
-        return [_compact(item, definitions) for item in node]
-    return node
+_Wire = WireModel
 
 
 class ChangeAnswer(_Wire):
@@ -238,114 +230,6 @@ def hints_for(analysis: Analysis, kinds: tuple[str, ...] = ("phrases", "missing"
     return "\n".join(lines) or "- nothing flagged"
 
 
-def should_redact(provider: Provider) -> bool:
-    """The provider's registry redaction policy: always for the cloud APIs (whatever their base URL); for
-    a "setting" entry (openai-compatible), its `redact_by_default` (ASSISTANT_REDACT_COMPATIBLE)."""
-    return provider.should_redact()
-
-
-def _redact(draft: str, context_text: str, confidential: tuple[str, ...]) -> tuple[str, str, Redaction]:
-    from assistant.llm.redact import redact
-
-    redaction = redact(draft + _CONTEXT_MARK + context_text, confidential)
-    redacted_draft, _, redacted_context = redaction.text.partition(_CONTEXT_MARK.strip("\n"))
-    return redacted_draft.rstrip("\n"), redacted_context.lstrip("\n"), redaction
-
-
-# ---------------------------------------------------------------- one validated model call
-@dataclass(frozen=True)
-class StructuredCall:
-    answer: Any
-    response: ProviderResponse
-    attempts: int
-    repaired: bool
-
-
-def structured_call(
-    provider: Provider,
-    prompt: PromptSpec,
-    system: str,
-    user: str,
-    answer_model: type[BaseModel],
-    task_name: str,
-) -> StructuredCall:
-    """Call the model for `answer_model`; validate with pydantic, with one repair attempt, then a clear error."""
-    log.debug("%s: asking %s %s (prompt %s)\n[system]\n%s\n[user]\n%s", task_name, provider.name, provider.model,
-              prompt.version, system, user)  # fmt: skip
-    response = provider.complete(system, user, answer_model, prompt_version=prompt.version)
-    log.debug("%s: answer in %.2f s, %s attempt(s), cached=%s:\n%s", task_name, response.latency_s,
-              response.attempts, response.cached, response.raw_text)  # fmt: skip
-    attempts, repaired = response.attempts, False
-    try:
-        return StructuredCall(answer_model.model_validate(response.data), response, attempts, repaired)
-    except ValidationError as first_error:
-        retry_user = (
-            f"{user}\n\nYour previous answer did not match the JSON schema ({_short(first_error)}). "
-            "Reply again with only a JSON object that matches the schema."
-        )
-    response = provider.complete(system, retry_user, answer_model, prompt_version=prompt.version)
-    attempts += response.attempts
-    try:
-        return StructuredCall(answer_model.model_validate(response.data), response, attempts, True)
-    except ValidationError as second_error:
-        raise InvalidResponse(
-            f"the answer did not match the {task_name} schema, even after one repair attempt ({_short(second_error)})",
-            provider=provider.name,
-            model=provider.model,
-            raw_text=response.raw_text,
-            attempts=attempts,
-        ) from None
-
-
-def llm_result(
-    task: str,
-    provider: Provider,
-    prompt: PromptSpec,
-    result: BaseModel,
-    findings: list[GuardFinding],
-    call: StructuredCall,
-    redaction: Redaction | None,
-    notice: str | None = None,
-) -> TaskResult:
-    """Wrap a model result with where it came from: provider, model, prompt version, tokens, cost, guards."""
-    from assistant.llm.budget import estimate_cost
-
-    response = call.response
-    usage = TokenUsage(
-        prompt_tokens=response.usage.prompt_tokens,
-        completion_tokens=response.usage.completion_tokens,
-        estimated=False,
-        note="as reported by the provider",
-    )
-    cost = None
-    if usage.prompt_tokens is not None:
-        cost = estimate_cost(
-            provider=provider.name,
-            model=provider.model,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens or 0,
-            base_url=provider.base_url,
-        ).usd
-    return TaskResult[type(result)](  # type: ignore[misc]
-        task=task,
-        engine="llm",
-        provider=provider.name,
-        model=provider.model,
-        base_url_host=provider.host,
-        prompt_version=prompt.version,
-        tokens=usage,
-        cost_usd=cost,
-        cached=response.cached,
-        attempts=call.attempts,
-        schema_repaired=call.repaired,
-        redacted=redaction.count if redaction is not None else 0,
-        redaction_summary=redaction.summary() if redaction is not None and redaction.count else None,
-        guards=GuardReport(findings=findings),
-        notice=notice,
-        result=result,
-    )
-
-
 # ---------------------------------------------------------------- the runnable
 class TaskRunner:
     """Runs one task against a provider: render prompt, call, validate (one repair), restore, guard."""
@@ -365,29 +249,32 @@ class TaskRunner:
         self.redact = should_redact(provider) if redact is None else redact
         self.confidential_terms = confidential_terms
 
-    def messages(self, draft: str, context: PMContext | None, analysis: Analysis) -> tuple[str, str, Any]:
-        context_text = context.as_text() if context else ""
-        redaction = None
-        if self.redact:
-            draft, context_text, redaction = _redact(draft, context_text, self.confidential_terms)
-        hints = hints_for(analysis, self.spec.hints)
-        if redaction is not None:
-            hints = redaction.apply(hints)  # the hints quote the draft: same placeholders there too
-        system, user = self.prompt.render(
-            draft=delimit(draft, "draft"),
-            context=delimit(context_text, "context") or "(none given)",
-            hints=hints,
+    def prepare(self, draft: str, context: PMContext | None, analysis: Analysis) -> PreparedCall:
+        """Redact and render this task's prompt for `draft` (nothing is sent)."""
+        return prepare(
+            self.provider,
+            self.prompt,
+            self.spec.name,
+            self.spec.answer_model,
+            {"draft": draft, "context": (context.as_text() if context else "") or "(none given)"},
+            {"hints": hints_for(analysis, self.spec.hints)},
+            redact=self.redact,
+            confidential_terms=self.confidential_terms,
+            delimit_against="own",
         )
-        return system, user, redaction
+
+    def messages(self, draft: str, context: PMContext | None, analysis: Analysis) -> tuple[str, str, Any]:
+        """(system, user, redaction) as `prepare` renders them."""
+        prepared = self.prepare(draft, context, analysis)
+        return prepared.system, prepared.user, prepared.redaction
 
     def invoke(self, draft: str, context: PMContext | None = None, analysis: Analysis | None = None) -> TaskResult:
         analysis = analysis or offline_analyze(draft, context)
-        system, user, redaction = self.messages(draft, context, analysis)
-        call = structured_call(self.provider, self.prompt, system, user, self.spec.answer_model, self.spec.name)
-        answer = redaction.restore_obj(call.answer) if redaction is not None else call.answer
+        prepared = self.prepare(draft, context, analysis)
+        answer, call = send(self.provider, prepared)
         sources = [draft, context.as_text() if context else "", hints_for(analysis, self.spec.hints)]
         result, findings = self.spec.finish(answer, draft, sources)
-        return llm_result(self.spec.name, self.provider, self.prompt, result, findings, call, redaction)
+        return llm_result(self.spec.name, self.provider, self.prompt, result, findings, call, prepared.redaction)
 
     def as_runnable(self) -> Any:
         """The task as a langchain-core Runnable taking {"draft", "context", "analysis"}."""
@@ -399,12 +286,6 @@ class TaskRunner:
         )
 
 
-def _short(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "answer"
-    return f"{where}: {first['msg']} ({error.error_count()} error(s))"
-
-
 def prompt_token_estimate(
     task: str,
     provider: Provider,
@@ -412,11 +293,6 @@ def prompt_token_estimate(
     context: PMContext | None = None,
     analysis: Analysis | None = None,
 ) -> int:
-    """Prompt tokens the task would send (counted before sending, with the schema)."""
-    from assistant.llm.budget import count_request_tokens
-
-    runner = TaskRunner(task, provider)
+    """Prompt tokens the task would send: counted on the request `invoke` would make (schema included)."""
     analysis = analysis or offline_analyze(draft, context)
-    system, user, _ = runner.messages(draft, context, analysis)
-    request = provider.build_request(system, user, runner.spec.answer_model)
-    return count_request_tokens(request, provider=provider.name).tokens
+    return estimate_tokens(provider, TaskRunner(task, provider).prepare(draft, context, analysis))

@@ -12,12 +12,12 @@ from assistant.schemas import (
     Analysis,
     AnalyzeReport,
     ComplexityReport,
-    GuardReport,
     PMContext,
     QuestionSet,
     Rewrite,
     TaskResult,
 )
+from assistant.tasks.results import offline_result
 
 if TYPE_CHECKING:
     from assistant.llm.providers.base import Provider
@@ -61,14 +61,7 @@ def offline_task(task: str, draft: str, context: PMContext | None, analysis: Ana
         result = ComplexityReport(flags=analysis.complexity)
     else:
         raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASK_NAMES)}")
-    return TaskResult[type(result)](
-        task=task,
-        engine="offline",
-        provider="offline",
-        guards=GuardReport(findings=findings),
-        notice=notice,
-        result=result,
-    )
+    return offline_result(task, result, findings, notice)
 
 
 def run_task(

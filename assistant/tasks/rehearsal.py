@@ -18,17 +18,11 @@ from assistant.checks.complexity import find_complexity
 from assistant.checks.context import check_context
 from assistant.checks.guards import find_estimates, guard_text
 from assistant.checks.lint import find_trust_phrases
-from assistant.llm.chains import llm_result
+from assistant.llm.calls import PreparedCall, WireModel, estimate_tokens, llm_result, prepare, send
 from assistant.llm.prompt_files import load_prompt
 from assistant.schemas import Finding, GuardFinding, Source, TaskResult
-from assistant.tasks.scope import (
-    OFFLINE_NOTICE,
-    ScopeChangeInput,
-    call_model,
-    find_promises,
-    offline_result,
-    self_check,
-)
+from assistant.tasks.results import offline_result, self_check
+from assistant.tasks.scope import OFFLINE_NOTICE, ScopeChangeInput, find_promises
 from assistant.text.document import Document
 from assistant.text.reading import InputError
 
@@ -630,9 +624,8 @@ def _clip(text: str, width: int = 200) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-# ---------------------------------------------------------------- LLM chains
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# ---------------------------------------------------------------- LLM chains (on the one call path, llm/calls.py)
+_Wire = WireModel
 
 
 class LeadTurnAnswer(_Wire):
@@ -793,19 +786,21 @@ class Rehearsal:
         return self.state.debrief.result
 
     # -- model calls --------------------------------------------------------------------------
-    def _model_turn(self, pm_line: str) -> TaskResult[LeadTurn]:
-        assert self.provider is not None
+    def prepare_turn(self, pm_line: str, provider: Provider | None = None) -> tuple[PreparedCall, str]:
+        """The lead's next request for `pm_line` (redacted and rendered, nothing sent), and its hints."""
+        provider = provider or self.provider
+        if provider is None:
+            raise ValueError("an offline rehearsal sends no request")
         state = self.state
-        prompt = load_prompt("lead_turn")
         hints = _lead_hints(state.inputs, pm_line)
         fields = {
             **state.inputs.prompt_fields(),
             "transcript": transcript_text(state.transcript),
             "pm_line": pm_line,
         }
-        answer, call, redaction = call_model(
-            self.provider,
-            prompt,
+        prepared = prepare(
+            provider,
+            load_prompt("lead_turn"),
             "lead_turn",
             LeadTurnAnswer,
             fields,
@@ -813,6 +808,19 @@ class Rehearsal:
             redact=self.redact,
             confidential_terms=self.confidential_terms,
         )
+        return prepared, hints
+
+    def turn_token_estimate(self, pm_line: str, provider: Provider | None = None) -> int:
+        """Prompt tokens of the lead's next request for `pm_line`, counted on the request `reply` sends."""
+        prepared, _ = self.prepare_turn(pm_line, provider)
+        return estimate_tokens(provider or self.provider, prepared)  # type: ignore[arg-type]
+
+    def _model_turn(self, pm_line: str) -> TaskResult[LeadTurn]:
+        assert self.provider is not None
+        state = self.state
+        prepared, hints = self.prepare_turn(pm_line)
+        answer, call = send(self.provider, prepared)
+        prompt, redaction = prepared.prompt, prepared.redaction
         sources = [*state.inputs.sources(), transcript_text(state.transcript), pm_line, hints]
         text, guards = guard_text(answer.text, sources, field="text")
         text, found = _without_estimates(text)
@@ -824,23 +832,23 @@ class Rehearsal:
     def _model_debrief(self, offline: Debrief) -> TaskResult[Debrief]:
         assert self.provider is not None
         state = self.state
-        prompt = load_prompt("debrief")
         signals = _signals_text(offline.items)
         fields = {
             "change": state.inputs.change,
             "transcript": transcript_text(state.transcript),
             "signals": signals,
         }
-        answer, call, redaction = call_model(
+        prepared = prepare(
             self.provider,
-            prompt,
+            load_prompt("debrief"),
             "debrief",
             DebriefAnswer,
             fields,
-            {},
             redact=self.redact,
             confidential_terms=self.confidential_terms,
         )
+        answer, call = send(self.provider, prepared)
+        prompt, redaction = prepared.prompt, prepared.redaction
         sources = [*state.inputs.sources(), transcript_text(state.transcript), signals]
         model_items, guards = self._model_items(answer, sources)
         summary, found = guard_text(answer.summary, sources, field="summary")

@@ -18,23 +18,21 @@ from assistant.checks.guards import DATE_RE, find_estimates, find_invented_claim
 from assistant.checks.lint import find_trust_phrases
 from assistant.checks.offline import first_sentence, is_phrase_fix, phrase_replacement, starts_sentence, tidy
 from assistant.checks.ruleset import trust_rules
-from assistant.llm.chains import llm_result
-from assistant.llm.prompt_files import PromptSpec, delimit, load_prompt
+from assistant.llm.calls import PreparedCall, WireModel, estimate_tokens, llm_result, prepare, send
+from assistant.llm.prompt_files import load_prompt
 from assistant.schemas import (
     Change,
     ComplexityFlag,
     Finding,
     GuardFinding,
-    GuardReport,
     Source,
     TaskResult,
 )
+from assistant.tasks.results import guard_fields, offline_result, self_check
 from assistant.text.document import Document
 
 if TYPE_CHECKING:
-    from assistant.llm.chains import StructuredCall
     from assistant.llm.providers.base import Provider
-    from assistant.llm.redact import Redaction
 
 OFFLINE_NOTICE = "Offline engine: deterministic rules, no model was called."
 OPENING_LINE = (
@@ -602,91 +600,10 @@ def _same_spot(a: ConsistencyFinding, b: ConsistencyFinding) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-# ---------------------------------------------------------------- shared LLM helpers
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+# ---------------------------------------------------------------- LLM chains (on the one call path, llm/calls.py)
+_Wire = WireModel
 
 
-_FIELD_MARK = "<<<assistant-field>>>"
-
-
-def redact_fields(fields: dict[str, str], confidential_terms: tuple[str, ...] = ()) -> tuple[dict[str, str], Redaction]:
-    """Redact several texts in one pass (one placeholder numbering for all), as `chains._redact` does."""
-    from assistant.llm.redact import redact
-
-    keys = list(fields)
-    redaction = redact(f"\n{_FIELD_MARK}\n".join(fields[k] for k in keys), confidential_terms)
-    parts = redaction.text.split(_FIELD_MARK)
-    if len(parts) != len(keys):  # pragma: no cover - the marker holds nothing redact() looks for
-        raise RuntimeError("redaction changed the field markers")
-    cleaned = [p.removeprefix("\n").removesuffix("\n") for p in parts]
-    return dict(zip(keys, cleaned, strict=True)), redaction
-
-
-def call_model(
-    provider: Provider,
-    prompt: PromptSpec,
-    task: str,
-    answer_model: type[BaseModel],
-    fields: dict[str, str],
-    plain: dict[str, str],
-    *,
-    redact: bool | None = None,
-    confidential_terms: tuple[str, ...] = (),
-) -> tuple[Any, StructuredCall, Redaction | None]:
-    """Render the prompt (pasted `fields` delimited, redacted for cloud calls; `plain` as is), call the model
-    for `answer_model` through `structured_call`, and restore redacted values in the answer."""
-    from assistant.llm.chains import should_redact, structured_call
-
-    redaction = None
-    if should_redact(provider) if redact is None else redact:
-        fields, redaction = redact_fields(fields, confidential_terms)
-        plain = {name: redaction.apply(value) for name, value in plain.items()}  # hints quote the inputs
-    variables = {name: _delimit_all(value, fields) for name, value in fields.items()}
-    system, user = prompt.render(**variables, **plain)
-    call = structured_call(provider, prompt, system, user, answer_model, task)
-    answer = redaction.restore_obj(call.answer) if redaction is not None else call.answer
-    return answer, call, redaction
-
-
-def _delimit_all(value: str, tags: dict[str, str]) -> str:
-    """Pasted text cannot open or close any of the prompt's data tags."""
-    for tag in tags:
-        value = delimit(value, tag)
-    return value
-
-
-def offline_result(task: str, result: BaseModel, findings: list[GuardFinding], notice: str) -> TaskResult:
-    return TaskResult[type(result)](  # type: ignore[misc]
-        task=task,
-        engine="offline",
-        provider="offline",
-        guards=GuardReport(findings=findings),
-        notice=notice,
-        result=result,
-    )
-
-
-def self_check(texts: dict[str, str], sources: list[str]) -> list[GuardFinding]:
-    """The guards in report mode over offline texts (they should find nothing)."""
-    findings: list[GuardFinding] = []
-    for name, text in texts.items():
-        for line in text.splitlines():
-            findings += guard_text("\n" + line, sources, field=name, repair=False)[1]
-    return findings
-
-
-def guard_fields(obj: BaseModel, names: list[str], sources: list[str], prefix: str = "") -> tuple[dict, list]:
-    """Run the guards over some string fields of a wire answer; return the repaired values and findings."""
-    values: dict[str, str] = {}
-    findings: list[GuardFinding] = []
-    for name in names:
-        values[name], found = guard_text(getattr(obj, name), sources, field=prefix + name)
-        findings += found
-    return values, findings
-
-
-# ---------------------------------------------------------------- LLM chains
 class BriefQuestionAnswer(_Wire):
     topic: BriefTopic
     text: str
@@ -729,6 +646,67 @@ def brief_hints(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: li
     return "\n".join(lines) or "- nothing flagged"
 
 
+def prepare_brief(
+    inp: ScopeChangeInput,
+    provider: Provider,
+    hints: str | None = None,
+    *,
+    redact: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+) -> PreparedCall:
+    """The brief's request, redacted and rendered (what `llm_brief` sends and the estimate counts)."""
+    if hints is None:
+        _, _, findings = restate_change(inp.change)
+        hints = brief_hints(inp, find_complexity(inp.change), findings)
+    return prepare(
+        provider,
+        load_prompt("scope_brief"),
+        "scope_brief",
+        BriefAnswer,
+        inp.prompt_fields(),
+        {"hints": hints},
+        redact=redact,
+        confidential_terms=confidential_terms,
+    )
+
+
+def prepare_stakeholder(
+    inp: ScopeChangeInput,
+    brief: EngineeringBrief,
+    provider: Provider,
+    *,
+    redact: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+) -> tuple[PreparedCall, str]:
+    """The stakeholder message's request for `brief` (redacted and rendered), and its hints."""
+    hints = "\n".join(
+        [f"- still unknown (only engineering can answer): {u}" for u in brief.unknowns[:6]]
+        + ([f"- who asked and why is missing: write {WHY_SLOT}"] if not inp.who_why else [])
+    )
+    fields = {**inp.prompt_fields(), "what_changed": brief.what_changed}
+    prepared = prepare(
+        provider,
+        load_prompt("stakeholder_message"),
+        "stakeholder_message",
+        StakeholderAnswer,
+        fields,
+        {"hints": hints},
+        redact=redact,
+        confidential_terms=confidential_terms,
+    )
+    return prepared, hints
+
+
+def scope_token_estimate(inp: ScopeChangeInput, provider: Provider) -> dict[str, int]:
+    """Prompt tokens of both scope-change requests, counted on the requests the chains build. The
+    stakeholder request is built on the offline brief (the model's brief is not known before sending)."""
+    brief = offline_brief(inp)
+    return {
+        "scope_brief": estimate_tokens(provider, prepare_brief(inp, provider)),
+        "stakeholder_message": estimate_tokens(provider, prepare_stakeholder(inp, brief, provider)[0]),
+    }
+
+
 def llm_brief(
     inp: ScopeChangeInput,
     provider: Provider,
@@ -741,17 +719,9 @@ def llm_brief(
     _, restatement, findings = restate_change(inp.change)
     flags = find_complexity(inp.change)
     hints = brief_hints(inp, flags, findings)
-    prompt = load_prompt("scope_brief")
-    answer, call, redaction = call_model(
-        provider,
-        prompt,
-        "scope_brief",
-        BriefAnswer,
-        inp.prompt_fields(),
-        {"hints": hints},
-        redact=redact,
-        confidential_terms=confidential_terms,
-    )
+    prepared = prepare_brief(inp, provider, hints, redact=redact, confidential_terms=confidential_terms)
+    answer, call = send(provider, prepared)
+    prompt, redaction = prepared.prompt, prepared.redaction
     sources = [*inp.sources(), hints]
     values, guards = guard_fields(answer, ["what_changed", "why", "opening_line"], sources)
     unknowns = []
@@ -838,22 +808,9 @@ def llm_stakeholder(
     confidential_terms: tuple[str, ...] = (),
 ) -> TaskResult[StakeholderDraft]:
     """The stakeholder message through the model: prompts/stakeholder_message.md → guards → draft."""
-    prompt = load_prompt("stakeholder_message")
-    hints = "\n".join(
-        [f"- still unknown (only engineering can answer): {u}" for u in brief.unknowns[:6]]
-        + ([f"- who asked and why is missing: write {WHY_SLOT}"] if not inp.who_why else [])
-    )
-    fields = {**inp.prompt_fields(), "what_changed": brief.what_changed}
-    answer, call, redaction = call_model(
-        provider,
-        prompt,
-        "stakeholder_message",
-        StakeholderAnswer,
-        fields,
-        {"hints": hints},
-        redact=redact,
-        confidential_terms=confidential_terms,
-    )
+    prepared, hints = prepare_stakeholder(inp, brief, provider, redact=redact, confidential_terms=confidential_terms)
+    answer, call = send(provider, prepared)
+    prompt, redaction = prepared.prompt, prepared.redaction
     sources = [*inp.sources(), brief.what_changed, hints]
     values, guards = guard_fields(answer, ["change", "impact", "decision_needed"], sources)
     if "[impact:" not in values["impact"]:
