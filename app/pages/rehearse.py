@@ -10,13 +10,19 @@ import streamlit as st
 
 from app import components as ui
 from app.downloads import rehearsal_markdown, scope_markdown
-from app.engine import Engine
+from app.engine import Engine, estimate_text
 from app.inputs import scope_inputs
 from app.sidebar import page_engine
 from app.state import Outcome, current, run
 from assistant.llm.providers.errors import ProviderError
 from assistant.tasks.rehearsal import PERSONAS, Rehearsal
-from assistant.tasks.scope import ScopeChangeInput, ScopeChangeResult, offline_brief, prepare_scope_change
+from assistant.tasks.scope import (
+    ScopeChangeInput,
+    ScopeChangeResult,
+    offline_brief,
+    prepare_scope_change,
+    scope_token_estimate,
+)
 from assistant.text.reading import InputError
 
 PAGE_KEY = "scope_result"
@@ -178,6 +184,10 @@ def rehearsal(engine: Engine, inp: ScopeChangeInput | None) -> None:
             st.session_state.pop("unsent_line", None)
         st.rerun()  # redraw the controls with the new turn
 
+    if state.debrief is None:
+        count = lambda provider: [Rehearsal.from_state(state, provider).turn_token_estimate("", provider)]  # noqa: E731
+        if text := estimate_text(engine, count, " for your next line"):
+            cols[2].caption(text)
     for turn in state.transcript:
         pm = turn.speaker == "pm"
         with st.chat_message("user" if pm else "assistant", avatar="🧑‍💼" if pm else "🛠️"):
@@ -205,7 +215,13 @@ def page() -> None:
     st.markdown("#### 1. Describe the change")
     inp = scope_inputs()
     inputs = inp.model_dump_json() if inp else ""
-    if st.button(engine.button(BUTTON), type="primary", key=f"run_{PAGE_KEY}", disabled=inp is None) and inp:
+    cols = st.columns([2, 3], vertical_alignment="center")
+    clicked = cols[0].button(engine.button(BUTTON), type="primary", key=f"run_{PAGE_KEY}", disabled=inp is None)
+    if inp is not None:
+        what = " (brief, then stakeholder message)"
+        if text := estimate_text(engine, lambda provider: list(scope_token_estimate(inp, provider).values()), what):
+            cols[1].caption(text)
+    if clicked and inp is not None:
         run(
             PAGE_KEY,
             inputs,

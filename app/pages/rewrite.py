@@ -31,9 +31,9 @@ def summary(outcome: Any, draft: str) -> None:
             st.info(f"**{outcome.offline_because}**, so this is the offline result. {outcome.hint}", icon="🔑")
         ui.how_it_may_land(report.analysis)
         source = "model" if rewrite.source == "model" else "offline templates"
-        top = st.columns([3, 2], vertical_alignment="center")
+        top = st.columns([1, 1], vertical_alignment="center")
         top[0].markdown(f"**The rewrite** ({source})")
-        diff = top[1].toggle("Show what changed", key="show_diff", help="Removed words in red, added in green.")
+        diff = top[1].toggle("Show changes", key="show_diff", help="Removed words in red, added in green.")
         ui.show_html(ui.word_diff(draft, rewrite.text) if diff else ui.mark_slots(rewrite.text))
         ui.copy_button(rewrite.text)
         ui.slot_warning(rewrite.slots)

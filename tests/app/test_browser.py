@@ -60,6 +60,7 @@ SCOPE = {
     ],
 }
 EXCEPTION = '[data-testid="stException"]'
+SUMMARY = ".st-key-summary"  # the summary container (st.container(key="summary"))
 
 
 def free_port() -> int:
@@ -147,6 +148,15 @@ def full_screenshot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(path), full_page=True)
 
 
+def in_viewport(page, selector: str) -> dict:  # type: ignore[no-untyped-def]
+    """The element's box and the viewport's height, as the browser sees them now."""
+    return page.evaluate(
+        """(selector) => { const box = document.querySelector(selector).getBoundingClientRect();
+            return {top: box.top, bottom: box.bottom, height: window.innerHeight}; }""",
+        selector,
+    )
+
+
 def test_rewrite_in_a_real_browser(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = open_app(browser, server)
     page.get_by_text("Update offline results as I type").click()  # measure the button path alone
@@ -160,26 +170,85 @@ def test_rewrite_in_a_real_browser(server: str, browser) -> None:  # type: ignor
     page.get_by_role("button", name="Check and rewrite").click()
     mark = page.locator("mark", has_text="Can we just")
     mark.wait_for(timeout=10_000)
-    page.locator('[data-testid="stCode"]', has_text="[needs:").wait_for(timeout=10_000)
+    page.locator(SUMMARY, has_text="[needs:").wait_for(timeout=10_000)
     click_to_result_s = time.perf_counter() - started
     settle(page)
 
+    # the summary is where the PM is looking: inside the 1400x1000 viewport, with no scrolling
+    box = in_viewport(page, SUMMARY)
+    assert 0 <= box["top"] < box["height"] * 0.5, box
+    summary = page.locator(SUMMARY)
+    assert summary.get_by_text("How it may land:").is_visible()
     assert "frames the request as if it had no cost" in (mark.get_attribute("title") or "")
     assert page.locator("mark", has_text="Should be simple").count() == 1
-    rewrite = page.locator('[data-testid="stCode"]').inner_text()
-    assert "Could we add CSV export by March 15?" in rewrite
-    assert "[needs: who is asking for this, and who will use it?]" in rewrite
+    assert "[needs: who is asking for this, and who will use it?]" in summary.inner_text()
+    assert summary.get_by_text("What is missing").count() == 1
     assert page.get_by_text("Import or export").count() >= 1  # the complexity expander's content
-    assert page.get_by_text("Fill these in the context fields and run again").count() == 1
     assert_no_exception(page)
 
     ARTIFACTS.mkdir(exist_ok=True)
     server_ms = page.get_by_text("Offline result in").inner_text()
     timing = {"click_to_result_s": round(click_to_result_s, 3), "server": server_ms}
     (ARTIFACTS / "browser-timing.json").write_text(json.dumps(timing, indent=1) + "\n")
-    print(f"click to result (browser, offline): {click_to_result_s * 1000:.0f} ms; {server_ms}")
+    print(f"click to result (browser, offline): {click_to_result_s * 1000:.0f} ms; {server_ms}; summary at {box}")
     full_screenshot(page, ARTIFACTS / "browser-rewrite.png")
     assert click_to_result_s < 3.0  # generous for slow CI; typically well under a second
+    page.close()
+
+
+def test_copy_button_puts_the_rewrite_on_the_clipboard(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_label("Your draft").fill(DRAFT)
+    page.get_by_label("Your draft").press("Control+Enter")
+    page.locator(SUMMARY, has_text="[needs:").wait_for(timeout=10_000)
+    settle(page)
+    frame = page.frame_locator(f"{SUMMARY} iframe")
+    frame.get_by_role("button", name="Copy the rewrite").click()
+    frame.get_by_text("Copied").wait_for(timeout=5_000)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.splitlines()[0] in page.locator(SUMMARY).inner_text()
+    assert "[needs: who is asking for this, and who will use it?]" in copied
+    context.close()
+
+
+def test_a_paste_over_the_limit_says_so_and_keeps_the_text(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = open_app(browser, server)
+    long = ("Can we just add CSV export by March 15? Should be simple. " * 500)[:25_000]
+    page.get_by_label("Your draft").fill(long)
+    page.get_by_label("Your draft").press("Control+Enter")
+    message = page.get_by_text("This text has 25,000 characters; the app checks up to 20,000.")
+    message.wait_for(timeout=10_000)
+    settle(page)
+    assert message.is_visible()
+    assert len(page.get_by_label("Your draft").input_value()) == 25_000  # never an empty box
+    assert page.get_by_role("button", name="Check and rewrite").is_disabled()
+    assert_no_exception(page)
+    page.close()
+
+
+def test_openai_with_no_key_shows_the_offline_result(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = open_app(browser, server)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="OpenAI", exact=True).click()
+    settle(page)
+    assert sidebar.get_by_text("OpenAI needs an API key").is_visible()
+    page.get_by_label("Your draft").fill(DRAFT)
+    page.get_by_label("Your draft").press("Control+Enter")
+    settle(page)
+    page.get_by_role("button", name="Run offline instead").click()
+    page.locator(SUMMARY, has_text="[needs:").wait_for(timeout=10_000)
+    settle(page)
+    summary = page.locator(SUMMARY).inner_text()
+    assert "OpenAI needs an API key, so this is the offline result." in summary
+    assert "“API key” field in the sidebar" in summary and ".streamlit/secrets.toml" in summary
+    assert page.get_by_text("Offline result in").count() == 1
+    box = in_viewport(page, SUMMARY)
+    assert 0 <= box["top"] < box["height"], box
+    assert_no_exception(page)
     page.close()
 
 
@@ -199,7 +268,7 @@ def test_each_page_renders(server: str, browser) -> None:  # type: ignore[no-unt
     page.locator('[data-testid="stSidebar"]').get_by_text("Prepare for a design review").click()
     settle(page)
     page.get_by_role("button", name="Prepare questions").click()
-    page.get_by_text("Questions to ask").wait_for(timeout=10_000)
+    page.get_by_text("Questions to ask", exact=True).wait_for(timeout=10_000)
     settle(page)
     assert page.locator("mark", has_text="scheduled emails").count() == 1  # a complexity trigger
     assert page.get_by_text("Scheduled or background work").count() >= 1

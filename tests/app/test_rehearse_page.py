@@ -101,12 +101,14 @@ def test_rehearsal_replayed_with_a_provider_error_mid_conversation(monkeypatch: 
     route = router.post(OPENAI_URL).mock(side_effect=answer)
     at = with_provider("openai", router, "rehearse")
     fill_scope(at)
+    assert "prompt tokens in 2 calls (brief, then stakeholder message)" in texts(at)
     at.button(key="run_scope_result").click().run()
     assert not at.exception
     assert "Which parts of the export does this touch?" in texts(at)
     assert ">[impact: what it changes in the sprint]</mark>" in texts(at)
 
     at.button(key="start_rehearsal").click().run()
+    assert "prompt tokens in 1 call for your next line" in texts(at)
     at.chat_input(key="pm_line").set_value(OPENING).run()
     assert "How much of the CSV work is affected?" in texts(at)
 

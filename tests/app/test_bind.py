@@ -1,0 +1,116 @@
+"""`streamlit run app.py`, started as the README says (only the port is chosen, so runs never collide), listens
+on this machine alone: it answers on 127.0.0.1, refuses connections on every other address of the machine,
+and the kernel's socket table shows its listening sockets bound to loopback addresses only."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STREAMLIT = Path(sys.executable).parent / "streamlit"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def machine_addresses() -> list[str]:
+    """This machine's own non-loopback addresses (`hostname -I`)."""
+    try:
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return [a for a in out.split() if not ipaddress.ip_address(a.split("%")[0]).is_loopback]
+
+
+def listening_addresses(port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The local addresses of the sockets listening on `port`, read from /proc/net/tcp and tcp6."""
+    found = []
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        if not os.path.exists(table):
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state = fields[1], fields[3]
+            address, _, port_hex = local.partition(":")
+            if state != "0A" or int(port_hex, 16) != port:  # 0A = LISTEN
+                continue
+            raw = bytes.fromhex(address)
+            # the kernel prints each 32-bit word in host (little-endian) order
+            packed = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            found.append(ipaddress.ip_address(packed) if width == 8 else ipaddress.IPv6Address(packed))
+    return found
+
+
+@pytest.fixture(scope="module")
+def app_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and not k.startswith("ASSISTANT_")}
+    env.pop("STREAMLIT_SERVER_ADDRESS", None)  # the project's .streamlit/config.toml decides
+    log = (tmp_path_factory.mktemp("bind") / "server.log").open("w")
+    process = subprocess.Popen(
+        [str(STREAMLIT), "run", "app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer on 127.0.0.1:{port} within 60 s; see {log.name}")
+            time.sleep(0.3)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_the_app_answers_on_loopback(app_port: int) -> None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{app_port}/", timeout=5) as response:
+        assert response.status == 200
+        assert b"<title>" in response.read().lower()
+
+
+def test_the_kernel_shows_only_loopback_listeners(app_port: int) -> None:
+    addresses = listening_addresses(app_port)
+    assert addresses, f"no listening socket on port {app_port} in /proc/net/tcp*"
+    assert all(a.is_loopback for a in addresses), addresses  # not 0.0.0.0 / :: (every interface)
+
+
+def test_other_addresses_of_this_machine_refuse_connections(app_port: int) -> None:
+    others = machine_addresses()
+    if not others:  # nothing to dial: the socket table above is then the whole proof
+        assert all(a.is_loopback for a in listening_addresses(app_port))
+        return
+    for address in others:
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.settimeout(3)
+            with pytest.raises(ConnectionRefusedError):
+                sock.connect((address, app_port))
