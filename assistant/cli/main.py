@@ -18,12 +18,12 @@ from types import ModuleType
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from assistant import __version__
-from assistant.cli import drafts, scope, serve
+from assistant.cli import docs, drafts, scope, serve
 from assistant.cli import eval as evaluation
 from assistant.cli.exits import EXIT_RULE, EXIT_USAGE, run_handler
 from assistant.cli.options import Formatter
 
-COMMAND_MODULES: list[ModuleType] = [drafts, scope, evaluation, serve]
+COMMAND_MODULES: list[ModuleType] = [drafts, docs, scope, evaluation, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:
