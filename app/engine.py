@@ -16,12 +16,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 from pydantic import ValidationError
 
-from assistant.llm.providers.errors import KEY_ENV_VARS, ConfigError, MissingKey, label
+from assistant.llm.providers.errors import ConfigError, MissingKey
+from assistant.llm.providers.registry import OFFLINE, find_info, get_info
 from assistant.llm.settings import Settings, resolve_provider
 from assistant.tasks.drafts import OFFLINE_NOTICE, provider_from_settings
 
@@ -39,17 +40,18 @@ class Engine:
     live: bool = True
     problem: str | None = None  # why the chosen provider cannot answer ("OpenAI needs an API key")
     key_hint: str | None = None  # how to give the missing key, in PM words
+    missing: Literal["key", "address"] | None = None
     env_problem: str | None = None  # an invalid ASSISTANT_* variable (the defaults are used)
     hooks: dict[str, Any] = field(default_factory=dict)
 
     @property
     def offline(self) -> bool:
-        return self.choice == "offline" or self.problem is not None
+        return self.choice == OFFLINE or self.problem is not None
 
     @property
     def live_updates(self) -> bool:
         """Offline results follow the typing only when the PM chose the offline engine."""
-        return self.live and self.choice == "offline"
+        return self.live and self.choice == OFFLINE
 
     def button(self, label_: str) -> str:
         return RUN_OFFLINE if self.problem else label_
@@ -84,11 +86,11 @@ def default_choice() -> str:
     """The provider the environment selects (ASSISTANT_PROVIDER, else the first key found), else offline."""
     settings, problem = environment_settings()
     if problem:
-        return "offline"
+        return OFFLINE
     try:
         return resolve_provider(settings).provider
     except ConfigError as error:
-        return error.provider or "offline"
+        return error.provider or OFFLINE
 
 
 def parse_terms(text: str) -> tuple[str, ...]:
@@ -99,10 +101,10 @@ def parse_terms(text: str) -> tuple[str, ...]:
 
 def key_hint(choice: str) -> str:
     """Where a PM puts a missing key, in their words."""
-    name = label(choice)
+    info = get_info(choice)
     return (
-        f"To use {name}, paste your API key into the “API key” field in the sidebar, or add the line "
-        f'`{KEY_ENV_VARS[choice]} = "…"` to `.streamlit/secrets.toml` next to `app.py` and restart the app.'
+        f"To use {info.label}, paste your API key into the “API key” field in the sidebar, or add the line "
+        f'`{info.key_env} = "…"` to `.streamlit/secrets.toml` next to `app.py` and restart the app.'
     )
 
 
@@ -121,20 +123,21 @@ def make_engine(
     _, env_problem = environment_settings()
     chosen: dict[str, Any] = {"provider": choice, "model": model or None, "base_url": base_url or None}
     chosen["cache_enabled"] = cache
-    key = {KEY_ENV_VARS[choice]: api_key.strip()} if api_key.strip() and choice in KEY_ENV_VARS else {}
+    info = find_info(choice)
+    key = {info.key_env: api_key.strip()} if info and info.key_env and api_key.strip() else {}
     try:  # the key variable's own name is its settings alias
         settings = Settings(**chosen, **key)
     except ValidationError:  # an invalid ASSISTANT_* variable (reported): the sidebar's choices still apply
         settings = Settings.model_construct(**chosen)
-    problem = hint = None
-    if choice != "offline":
-        name = label(choice)[:1].upper() + label(choice)[1:]
+    problem = hint = missing = None
+    if info is not None:
+        name = info.label[:1].upper() + info.label[1:]
         try:
             resolve_provider(settings)
         except MissingKey:
-            problem, hint = f"{name} needs an API key", key_hint(choice)
+            problem, hint, missing = f"{name} needs an API key", key_hint(choice), "key"
         except ConfigError:
-            problem = f"{name} needs the server's address"
+            problem, missing = f"{name} needs the server's address", "address"
             hint = "Type the server's address into the sidebar's “Base URL” field, e.g. http://127.0.0.1:8000/v1."
     return Engine(
         choice=choice,
@@ -143,6 +146,7 @@ def make_engine(
         live=live,
         problem=problem,
         key_hint=hint,
+        missing=missing,
         env_problem=env_problem,
         hooks=dict(hooks or {}),
     )

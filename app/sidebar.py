@@ -7,17 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app.engine import Engine, current_hooks, default_choice, environment_settings, make_engine
-from assistant.llm.providers.errors import KEY_ENV_VARS, label
-from assistant.llm.settings import DEFAULT_MODELS, PROVIDER_NAMES
+from assistant.llm.providers.registry import OFFLINE, get_info, provider_names, title
 
 ENGINE_KEY = "engine"
-
-
-def provider_label(name: str) -> str:
-    if name == "offline":
-        return "Offline (no key needed)"
-    text = label(name)
-    return text[:1].upper() + text[1:]
 
 
 def sidebar() -> Engine:
@@ -26,29 +18,30 @@ def sidebar() -> Engine:
         st.subheader("Engine")
         if "provider" not in st.session_state:
             st.session_state["provider"] = default_choice()
-        choice = st.selectbox("Provider", PROVIDER_NAMES, key="provider", format_func=provider_label)
+        choice = st.selectbox("Provider", provider_names(), key="provider", format_func=title)
         env, _ = environment_settings()
         model = base_url = api_key = ""
-        if choice == "offline":
+        if choice == OFFLINE:
             st.caption("Works with no key: deterministic rules on this machine, nothing is sent anywhere.")
         else:
-            model = st.text_input(
-                "Model", value=env.model or "", key=f"model_{choice}", placeholder=DEFAULT_MODELS[choice]
-            )
+            info = get_info(choice)
+            model = st.text_input("Model", value=env.model or "", key=f"model_{choice}", placeholder=info.default_model)
             base_url = st.text_input(
                 "Base URL",
                 value=env.base_url or "",
                 key=f"base_url_{choice}",
-                placeholder="http://127.0.0.1:8000/v1" if choice == "openai-compatible" else "the provider's own",
-                help="Needed for an OpenAI-compatible server; optional for the others.",
+                placeholder="http://127.0.0.1:8000/v1" if info.needs_base_url else "the provider's own",
+                help="The server's address: needed for a local server, optional otherwise.",
             )
-            api_key = st.text_input(
-                "API key",
-                type="password",
-                key=f"api_key_{choice}",
-                placeholder="found in the environment or secrets" if choice != "openai-compatible" else "optional",
-                help=f"Kept in this browser session only. Or set {KEY_ENV_VARS[choice]} in .streamlit/secrets.toml.",
-            )
+            if info.needs_key:
+                api_key = st.text_input(
+                    "API key",
+                    type="password",
+                    key=f"api_key_{choice}",
+                    placeholder="or in .streamlit/secrets.toml",
+                    help=f"Kept in this browser session only. Or set {info.key_env} in .streamlit/secrets.toml.",
+                )
+        status = st.empty()  # the key or address status, right under the fields it is about
         confidential = st.text_area(
             "Confidential terms",
             key="confidential",
@@ -59,10 +52,10 @@ def sidebar() -> Engine:
         )
         cache = st.toggle(
             "Cache model answers",
-            value=env.cache_enabled if env.cache_enabled is not None else True,
+            value=env.cache_enabled,
             key="cache",
             help="Same request, same answer, no second charge.",
-            disabled=choice == "offline",
+            disabled=choice == OFFLINE,
         )
         live = st.toggle(
             "Update offline results as I type",
@@ -83,10 +76,11 @@ def sidebar() -> Engine:
         if engine.env_problem:
             st.warning(engine.env_problem, icon="⚙️")
         if engine.problem:
-            st.warning(f"{engine.problem}. {engine.key_hint}", icon="🔑")
-        elif choice != "offline":
-            st.success("Ready: results come from the model, checked by the guards.", icon="🔑")
-        if engine.confidential_terms and choice != "offline":
+            where = "“API key” above" if engine.missing == "key" else "“Base URL” above"
+            status.warning(f"{engine.problem}: type it into {where}. Until then the offline engine answers.", icon="🔑")
+        elif choice != OFFLINE:
+            status.success("Ready: results come from the model, checked by the guards.", icon="🔑")
+        if engine.confidential_terms and choice != OFFLINE:
             st.caption(f"{len(engine.confidential_terms)} confidential term(s) are replaced before sending.")
     st.session_state[ENGINE_KEY] = engine
     return engine

@@ -187,6 +187,7 @@ def test_rewrite_in_a_real_browser(server: str, browser) -> None:  # type: ignor
     assert_no_exception(page)
 
     ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-after-click-1400x1000.png"))  # what the PM sees, unscrolled
     server_ms = page.get_by_text("Offline result in").inner_text()
     timing = {"click_to_result_s": round(click_to_result_s, 3), "server": server_ms}
     (ARTIFACTS / "browser-timing.json").write_text(json.dumps(timing, indent=1) + "\n")
@@ -249,6 +250,8 @@ def test_openai_with_no_key_shows_the_offline_result(server: str, browser) -> No
     box = in_viewport(page, SUMMARY)
     assert 0 <= box["top"] < box["height"], box
     assert_no_exception(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "browser-openai-no-key.png"))
     page.close()
 
 
