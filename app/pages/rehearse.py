@@ -221,6 +221,7 @@ def page() -> None:
         what = " (brief, then stakeholder message)"
         if text := estimate_text(engine, lambda provider: list(scope_token_estimate(inp, provider).values()), what):
             cols[1].caption(text)
+    ui.legend(("error", "warning", "suggestion", "slot"))
     if clicked and inp is not None:
         run(
             PAGE_KEY,

@@ -42,6 +42,13 @@ def test_headings_follow_the_steps_before_and_after_a_run() -> None:
     assert headings(at) == STEPS
 
 
+def test_the_legend_names_every_highlight_the_page_shows() -> None:
+    at = start("rehearse")
+    legend = next(str(m.value) for m in at.markdown if "Highlights:" in str(m.value))
+    for entry in ("error", "warning", "suggestion", "[needs: …] slot to fill"):
+        assert f">{entry}</mark>" in legend
+
+
 def test_persona_descriptions_are_shown_whole() -> None:
     at = start("rehearse")
     radio = at.radio(key="persona")

@@ -34,6 +34,9 @@ def test_first_load_is_offline_with_no_key() -> None:
     assert "Works with no key" in texts(at)
     assert at.button(key="run_rewrite_result").disabled  # nothing to run yet
     assert at.button(key="run_rewrite_result").label == "Check and rewrite"
+    legend = next(str(m.value) for m in at.markdown if "Highlights:" in str(m.value))
+    for entry in ("error", "warning", "suggestion", "vague term", "[needs: …] slot to fill"):
+        assert f">{entry}</mark>" in legend
 
 
 def test_invalid_environment_is_a_warning_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
