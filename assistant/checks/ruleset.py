@@ -442,7 +442,8 @@ def _load_raw(name: str) -> list[dict]:
     data = path.read_bytes()
     key = hashlib.sha256(data + _CACHE_FORMAT).hexdigest()[:20]
     cache_dir = _cache_dir()
-    cache_file = cache_dir / f"{path.stem}-{key}.json" if cache_dir else None
+    cache_stem = name.removesuffix(".yaml").replace("/", "-")
+    cache_file = cache_dir / f"{cache_stem}-{key}.json" if cache_dir else None
     if cache_file is not None:
         try:
             cached = json.loads(cache_file.read_text(encoding="utf-8"))
@@ -467,7 +468,7 @@ def _load_raw(name: str) -> list[dict]:
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"rules": rules, "literals": literals}), encoding="utf-8")
             tmp.replace(cache_file)
-            for old in cache_file.parent.glob(f"{path.stem}-*.json"):  # caches of earlier versions
+            for old in cache_file.parent.glob(f"{cache_stem}-*.json"):  # caches of earlier versions
                 if old != cache_file:
                     old.unlink(missing_ok=True)
         except OSError:
@@ -489,9 +490,22 @@ def _validated(name: str, kind: type) -> list:
     return rules
 
 
+TRUST_DIR = "trust"
+
+
 @cache
 def trust_rules() -> tuple[TrustRule, ...]:
-    return tuple(_validated("trust_phrases.yaml", TrustRule))
+    """Every trust rule, from one file per category under `rules/trust/` (file order, then rule order)."""
+    names = sorted(f"{TRUST_DIR}/{path.name}" for path in (RULES_DIR / TRUST_DIR).glob("*.yaml"))
+    rules: list[TrustRule] = []
+    for name in names:
+        found = _validated(name, TrustRule)
+        stem = Path(name).stem
+        for rule in found:
+            if rule.category != stem:
+                raise RuleError(f"{name}: rule {rule.id} has category {rule.category!r}; this file holds {stem!r}")
+        rules.extend(found)
+    return tuple(rules)
 
 
 @cache

@@ -170,21 +170,21 @@ def test_parsed_rules_are_cached_by_file_hash_and_rebuilt_when_the_file_changes(
     shutil.copytree(ruleset.RULES_DIR, rules_dir)
     monkeypatch.setattr(ruleset, "RULES_DIR", rules_dir)
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
-    first = ruleset._load_raw("trust_phrases.yaml")
-    assert len(list((tmp_path / "cache" / "rules").glob("trust_phrases-*.json"))) == 1
+    first = ruleset._load_raw("trust/trivializing.yaml")
+    assert len(list((tmp_path / "cache" / "rules").glob("trust-trivializing-*.json"))) == 1
 
     def no_yaml(*args, **kwargs):
         raise AssertionError("YAML parsed although the cache is fresh")
 
     monkeypatch.setattr(yaml, "load", no_yaml)
-    assert ruleset._load_raw("trust_phrases.yaml") == first
+    assert ruleset._load_raw("trust/trivializing.yaml") == first
     monkeypatch.undo()
     monkeypatch.setattr(ruleset, "RULES_DIR", rules_dir)
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
-    edited = rules_dir / "trust_phrases.yaml"
+    edited = rules_dir / "trust" / "trivializing.yaml"
     edited.write_text(edited.read_text(encoding="utf-8").replace("quick wins?", "quick wins?x", 1), encoding="utf-8")
-    assert ruleset._load_raw("trust_phrases.yaml") != first
-    assert len(list((tmp_path / "cache" / "rules").glob("trust_phrases-*.json"))) == 1  # the old one is gone
+    assert ruleset._load_raw("trust/trivializing.yaml") != first
+    assert len(list((tmp_path / "cache" / "rules").glob("trust-trivializing-*.json"))) == 1  # the old one is gone
 
 
 def test_an_unwritable_cache_dir_still_loads_the_rules(tmp_path, monkeypatch):
