@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,15 +70,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def streamlit_server(tmp: Path, *extra: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port with no key in its environment; yields its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and not k.startswith("ASSISTANT_")}
-    env["ASSISTANT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
-    log = (tmp_path_factory.mktemp("streamlit") / "server.log").open("w")
+    env["ASSISTANT_CACHE_DIR"] = str(tmp / "cache")
+    log = (tmp / "server.log").open("w")
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra]  # fmt: skip
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -102,6 +104,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with streamlit_server(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +261,24 @@ def test_openai_with_no_key_shows_the_offline_result(server: str, browser) -> No
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "browser-openai-no-key.png"))
     page.close()
+
+
+def test_a_key_in_secrets_toml_is_found(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """The key hint's second way works: a top-level entry in a secrets.toml makes OpenAI ready (nothing is sent:
+    the test never clicks run)."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('OPENAI_API_KEY = "sk-proj-BROWSERTEST0123456789abcdef"\n')
+    with streamlit_server(tmp_path, "--secrets.files", str(secrets)) as url:
+        page = open_app(browser, url)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_placeholder("gpt-5.4-mini").wait_for(timeout=10_000)  # OpenAI chosen from the key found
+        page.get_by_text("Ready: results come from the model").wait_for(timeout=10_000)
+        page.get_by_label("Your draft").fill(DRAFT)
+        page.get_by_label("Your draft").press("Control+Enter")
+        page.get_by_text("Before sending:").wait_for(timeout=10_000)
+        assert page.get_by_role("button", name="Check and rewrite").is_enabled()
+        assert "BROWSERTEST" not in page.content()  # the key is never shown
+        page.close()
 
 
 def test_each_page_renders(server: str, browser) -> None:  # type: ignore[no-untyped-def]
