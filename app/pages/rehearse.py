@@ -166,6 +166,8 @@ def rehearsal(engine: Engine, inp: ScopeChangeInput | None) -> None:
         f"The engineering lead is {PERSONAS[state.persona]}. Say your lines as you would in person; "
         "end when you are done, for a scored debrief."
     )
+    if engine.problem:
+        st.caption(f"{engine.problem}: the offline lead answers and the rules score your lines.")
     cols = st.columns([1, 1, 3])
     end = cols[0].button(
         "End and debrief", key="end_rehearsal", disabled=state.debrief is not None or not state.transcript
