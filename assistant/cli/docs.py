@@ -83,6 +83,8 @@ def _route(draft_handler: Handler, paths_handler: Handler) -> Handler:
     def handler(args: argparse.Namespace) -> int:
         paths: list[str] = args.file
         one_draft = args.text is not None or args.truncate or not paths or paths == ["-"]
+        if paths_handler is analyze_paths and _single_file(paths):
+            one_draft = True  # one named file: the draft command's every format
         if one_draft:
             if len(paths) > 1:
                 raise InputError("--text, - and --truncate check one draft; give several paths without them")
@@ -123,13 +125,17 @@ def _lint_one(target: Target, text: str, args: argparse.Namespace) -> LintReport
 
 
 def _each(targets: list[Target], args: argparse.Namespace) -> tuple[list[tuple[Target, str]], bool]:
-    """The readable targets with their text; a file that cannot be read is one line on stderr."""
+    """The readable targets with their text; a file that cannot be read is one line on stderr (and, for
+    one file named on its own, the command's error, as for any single draft)."""
     read: list[tuple[Target, str]] = []
     failed = False
+    strict = _single_file(args.file)
     for target in targets:
         try:
-            text = read_target(target, args.max_bytes)
+            text = read_target(target, args.max_bytes, strict=strict)
         except InputError as exc:
+            if strict:
+                raise
             print(f"assistant: error: {exc}", file=sys.stderr)
             failed = True
             continue
@@ -223,15 +229,15 @@ def _command(level: str, path: str, line: int, column: int, length: int, title: 
 
 # -------------------------------------------------------------------------- analyze
 def analyze_paths(args: argparse.Namespace) -> int:
-    if args.format != "json":
-        raise InputError("analyze takes several paths only with --format json (use lint for file:line reports)")
     if args.max_bytes < 1:
         raise InputError(f"--max-bytes must be a positive number of bytes, not {args.max_bytes}")
+    targets = expand(args.file)
+    if args.format != "json":
+        raise InputError("analyze takes several paths only with --format json (use lint for file:line reports)")
     from assistant.cli.options import confidential_terms, load_context, notice, provider_from_args
     from assistant.tasks.drafts import run_analyze
 
     context = load_context(args.context_file)
-    targets = expand(args.file)
     provider, why = provider_from_args(args)
     if provider is None:
         notice(why)

@@ -47,15 +47,16 @@ def expand(args: Sequence[str]) -> list[Target]:
     seen: set[Path] = set()
     targets: list[Target] = []
 
-    def add(path: Path, *, named: bool) -> None:
-        resolved = path.resolve()
-        if resolved in seen:
-            return
+    def add(path: Path, *, named: bool) -> bool:
+        """Add a file unless excluded or already there; whether it is one of the files asked for."""
         config = find_config(path)
-        if config.excludes(path) or (not named and not _wanted(path, config)):
-            return
-        seen.add(resolved)
-        targets.append(Target(path, os.path.relpath(path) if not path.is_absolute() else str(path), config))
+        if not named and not _wanted(path, config):
+            return False
+        resolved = path.resolve()
+        if resolved not in seen and not config.excludes(path):
+            seen.add(resolved)
+            targets.append(Target(path, os.path.relpath(path) if not path.is_absolute() else str(path), config))
+        return True
 
     for arg in args:
         if is_glob(arg):
@@ -65,8 +66,9 @@ def expand(args: Sequence[str]) -> list[Target]:
             for match in matches:
                 add(match, named=False)
         elif Path(arg).is_dir():
-            for path in _walk(Path(arg)):
-                add(path, named=False)
+            found = [add(path, named=False) for path in _walk(Path(arg))]
+            if not any(found):
+                raise InputError(f"{arg}: is a directory with no Markdown or text files to check")
         elif Path(arg).exists():
             add(Path(arg), named=True)
         else:
@@ -94,12 +96,13 @@ def blank_front_matter(text: str) -> str:
     return re.sub(r"[^\n]", " ", text[:end]) + text[end:]
 
 
-def read_target(target: Target, max_bytes: int = DEFAULT_MAX_BYTES) -> str | None:
-    """The text to check (front matter blanked in Markdown), or None for an empty file."""
+def read_target(target: Target, max_bytes: int = DEFAULT_MAX_BYTES, *, strict: bool = False) -> str | None:
+    """The text to check (front matter blanked in Markdown), or None for an empty file; `strict` (one
+    draft named on its own) refuses an empty file as the draft commands do."""
     try:
         text = read_input(str(target.path), max_bytes)
     except InputError as exc:
-        if _EMPTY in str(exc):
+        if _EMPTY in str(exc) and not strict:
             return None
         raise
     if target.path.suffix.lower() in MARKDOWN_SUFFIXES:

@@ -16,9 +16,17 @@ PROVIDERS = ("offline", "openai", "anthropic", "openai-compatible")
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `serve` command to the CLI's subparsers."""
+    from assistant.cli.options import add_command
     from assistant.server import config as c  # light: no FastAPI import
 
-    p = sub.add_parser("serve", help="run the local HTTP API (for the browser extension); offline by default")
+    p = add_command(
+        sub,
+        "serve",
+        "run the local HTTP API for the browser extension and local tools (offline unless --provider)",
+        "assistant serve --port 8765",
+        details="Every request needs this install's token (see --print-token); only loopback Host names and the "
+        "extension's Origin are accepted.",
+    )
     p.add_argument("--host", default=c.DEFAULT_HOST, help=f"address to bind (default: {c.DEFAULT_HOST})")
     p.add_argument("--port", type=int, default=c.DEFAULT_PORT, help=f"port (default: {c.DEFAULT_PORT})")
     p.add_argument(
