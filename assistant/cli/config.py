@@ -2,7 +2,7 @@
 by walking up from the checked file (the nearest wins, as with Vale and ruff).
 
     min_severity = "warning"            # report only findings at or above this
-    disable = ["trivializing.just", "hedging"]   # rule ids or whole categories
+    disable = ["trivializing.its-just-a", "demo-pressure"]   # rule ids or whole categories
     include = ["docs/**/*.md"]          # what a directory expands to (default: Markdown and text files)
     exclude = ["CHANGELOG.md", "vendor/**"]      # never checked, even when named
     ambiguity = false                   # leave out vague terms
