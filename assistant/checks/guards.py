@@ -6,6 +6,9 @@
   appear in what the PM gave (draft, context) or in the offline hints; otherwise it becomes a
   `[needs: …]` slot.
 - estimate: no time or effort estimate ("2 weeks", "a few days", story points) that the PM did not write.
+- dropped-fact: the other half of invented-claim, for rewrites: every number, date, duration, money amount
+  and name of the draft is still in the output (`find_dropped_facts`).
+- quality: the text-quality check of `assistant.checks.quality` (punctuation, brackets, fragments).
 """
 
 from __future__ import annotations
@@ -144,6 +147,44 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
             continue
         add(token)
     return claims
+
+
+# Urgency and chat shorthand in capitals: phrasing, not facts of the PM's world.
+_NOT_FACTS = frozenset("ASAP EOD EOW EOM COB FYI TBH IMO IMHO BTW PTAL LGTM ETA URGENT AFAIK OOO WIP PR".split())
+_RELATIVE_DATE = re.compile(
+    r"\b(?:tomorrow|tonight|(?:this|next) (?:week|sprint|month|quarter|year)|end of (?:the |this |next )?"
+    r"(?:day|week|month|quarter|sprint|year)|the \d{1,2}(?:st|nd|rd|th))\b",
+    re.I,
+)
+_VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ \t]+)?([A-Z][a-z]+)(?=,|[ \t]+[—–-])")
+
+
+def find_facts(text: str) -> list[str]:
+    """The facts of a text a rewrite must keep: numbers, dates, durations, money and names, as written.
+    Urgency shorthand ("ASAP", "EOD") and slot texts are phrasing, not facts."""
+    facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
+    facts += [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
+    facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
+    facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
+    kept: list[str] = []
+    for fact in facts:
+        if fact.strip() and not any(fact.lower() in other.lower() for other in kept):
+            kept = [k for k in kept if k.lower() not in fact.lower()] + [fact]
+    return kept
+
+
+def fact_kept(fact: str, output: str) -> bool:
+    """Whether one fact of the draft is in an output: as written, as the same number, or word by word."""
+    lowered = output.lower()
+    if fact.lower() in lowered or _known(fact, lowered, _source_numbers(output)):
+        return True
+    words = re.findall(r"[^\W_]+", fact.lower())
+    return bool(words) and all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered) for w in words)
+
+
+def find_dropped_facts(output: str, draft: str) -> list[str]:
+    """Facts of the draft that the output no longer carries (the rewrite must keep every one)."""
+    return [fact for fact in find_facts(draft) if not fact_kept(fact, output)]
 
 
 def _at_sentence_start(text: str, index: int) -> bool:

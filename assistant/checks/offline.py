@@ -1,19 +1,21 @@
 """The no-key engine: assembles every result from the deterministic passes, instantly.
 
-The offline rewrite repairs flagged phrases using each rule's fix, and adds a context block in which
-every fact the PM did not give is a visible `[needs: …]` slot. It never invents a fact.
+The offline rewrite repairs each flagged sentence whole (`checks.fixes`), keeps every fact of the draft, and
+adds a context block with what the PM gave and a visible `[needs: …]` slot for each element missing (a short
+draft gets only the first two unless the full form is asked for). It never invents a fact.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
+from typing import Literal
 
 from assistant.checks.complexity import find_complexity
 from assistant.checks.context import check_context
+from assistant.checks.fixes import Repair, repair_text
 from assistant.checks.lint import find_ambiguities, find_trust_phrases
 from assistant.checks.questions import build_questions
-from assistant.checks.ruleset import Fix, trust_rules
+from assistant.checks.ruleset import Fix
 from assistant.schemas import SEVERITY_RANK, Analysis, Change, Finding, PMContext, Rewrite
 from assistant.text.document import Document
 
@@ -53,20 +55,44 @@ def find_slots(text: str) -> list[str]:
     return _SLOT.findall(text)
 
 
-def rewrite(text: str, pm_context: PMContext | None = None, analysis: Analysis | None = None) -> Rewrite:
-    """Rewrite a draft with context: repair flagged phrasing, then add the context block and an invitation."""
+RewriteForm = Literal["auto", "short", "full"]
+_SHORT_SLOTS = ("who", "problem")
+_REPORT = re.compile(
+    r"\b(?:outage|incident|is down|went down|broken|crash(?:es|ed|ing)?|bug|regression|error|failing|fails)\b", re.I
+)
+_INVITATION_FAMILY = re.compile(
+    r"smaller version|what am i missing|what's involved|what is involved|harder than it looks|what would we "
+    r"(?:need to )?(?:drop|leave out)|trade-offs? should i know|what is driving|what could we show|look together",
+    re.I,
+)
+REPORT_INVITATION = "What else would help you look into this, and what am I missing?"
+
+
+def rewrite(
+    text: str,
+    pm_context: PMContext | None = None,
+    analysis: Analysis | None = None,
+    *,
+    form: RewriteForm = "auto",
+) -> Rewrite:
+    """Rewrite a draft with context: repair flagged sentences whole, then the context block and one invitation.
+
+    `form`: "full" gives a slot for every missing element; "short" only for who and the problem; "auto"
+    (the default) is short for a one-sentence draft and full otherwise."""
     analysis = analysis or analyze(text, pm_context)
-    doc = Document(text)
-    body, changes = _repair(doc, analysis.findings)
-    context_lines, context_changes = _context_block(analysis, pm_context)
+    body, repairs = repair_text(text, analysis.findings)
+    body = capitalise_sentences(body)
+    changes = [change for repair in repairs if (change := describe(repair)) is not None]
+    short = form == "short" or (form == "auto" and _one_sentence(text))
+    context_lines, context_changes = _context_block(analysis, pm_context, text, short=short)
     changes += context_changes
 
     parts = [body.strip()] if body.strip() else []
     if context_lines:
         parts.append("Context\n" + "\n".join(context_lines))
-    invited = any(e.element == "invitation" and e.present for e in check_context(body).elements)
-    if not invited:
-        parts.append(INVITATION)
+    invitation = _invitation(text, body)
+    if invitation:
+        parts.append(invitation)
         changes.append(
             Change(
                 description="Added an invitation for engineering's view.",
@@ -77,95 +103,86 @@ def rewrite(text: str, pm_context: PMContext | None = None, analysis: Analysis |
     return Rewrite(text=final, changes=changes, slots=find_slots(final))
 
 
-def repair_phrasing(text: str, min_severity: str = "warning") -> tuple[str, list[Change]]:
-    """Apply the rules' fixes to every trust finding at or above `min_severity` (used by the guards)."""
+def describe(repair: Repair) -> Change | None:
+    """One line of the changes list for a repaired (or deliberately kept) sentence."""
+    worst = max(repair.findings, key=lambda f: SEVERITY_RANK[f.severity])
+    reason = first_sentence(worst.why)
+    if repair.kept:
+        suggestion = worst.replacements[0] if worst.replacements else worst.message
+        return Change(
+            description=f'Left "{repair.original}" as you wrote it (no rewrite keeps every fact in it). '
+            f'Consider: "{suggestion}"',
+            reason=reason,
+        )
+    if not repair.changed:
+        return None
+    if not repair.text:
+        return Change(description=f'Removed "{repair.original}"', reason=reason)
+    return Change(description=f'Rewrote "{repair.original}" as "{repair.text}"', reason=reason)
+
+
+_LOWER_START = re.compile(r"(^|[.?!][\"')\]]*[ \t]+|\n[ \t]*)([a-z])(?=[a-z'’]*[\s,.;:?!])")
+
+
+def capitalise_sentences(text: str) -> str:
+    """A capital at each sentence start ("come on. no excuses" -> "Come on. No excuses"); words with inner
+    capitals (iPhone) or that are not plain words (urls) are left alone."""
+    return _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def _one_sentence(text: str) -> bool:
     doc = Document(text)
-    return _repair(doc, find_trust_phrases(doc, min_severity))
+    return len(doc.sentences) <= 1 and len(text.split()) <= 30
 
 
-def _repair(doc: Document, findings: list[Finding]) -> tuple[str, list[Change]]:
-    """Apply each finding's fix: whole-sentence fixes first, then phrase fixes outside those sentences.
-    Linear in the number of findings (sorted spans and bisect), so a huge input stays fast."""
-    rules = {r.id: r for r in trust_rules()}
-    findings = sorted(findings, key=lambda f: (f.start, f.end))
-    starts = [f.start for f in findings]
-    sentence_fix: dict[tuple[int, int], Finding] = {}
-    for finding in findings:
-        if is_phrase_fix(rules[finding.rule_id].fix):
-            continue
-        span = doc.sentence_at(finding.start)
-        current = sentence_fix.get(span)
-        if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current.severity]:
-            sentence_fix[span] = finding
-
-    edits: list[tuple[int, int, str]] = []
-    changes: list[Change] = []
-    used_sentences: set[str] = set()
-    for (start, end), finding in sorted(sentence_fix.items()):
-        fix = rules[finding.rule_id].fix
-        replacement = fix.with_ if fix.action == "replace-sentence" else ""
-        if replacement in used_sentences:
-            replacement = ""
-        used_sentences.add(replacement)
-        first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
-        rest = _rest_of_sentence(doc.text, start, end, [(f.start, f.end) for f in findings[first:last]])
-        if rest:  # keep what the sentence asks for, so the rewrite loses no fact
-            replacement = _with_rest(replacement, rest)
-        edits.append((start, end, replacement))
-        changes.append(
-            Change(
-                description=f'Rewrote "{doc.text[start:end]}"'
-                + (f' as "{replacement}"' if replacement else " (removed)"),
-                reason=first_sentence(finding.why),
-            )
-        )
-    sentence_starts = [start for start, _, _ in edits]
-    phrase_end = -1
-    for finding in findings:
-        fix = rules[finding.rule_id].fix
-        if not is_phrase_fix(fix) or finding.start < phrase_end:
-            continue
-        index = bisect.bisect_right(sentence_starts, finding.start) - 1
-        if index >= 0 and finding.start < edits[index][1]:
-            continue  # inside a sentence that is rewritten whole
-        if index + 1 < len(sentence_starts) and sentence_starts[index + 1] < finding.end:
-            continue
-        replacement = phrase_replacement(finding, fix, doc.text)
-        edits.append((finding.start, finding.end, replacement))
-        phrase_end = finding.end
-        changes.append(
-            Change(
-                description=f'Replaced "{finding.text}" with "{replacement}"'
-                if replacement
-                else f'Removed "{finding.text}"',
-                reason=first_sentence(finding.why),
-            )
-        )
-
-    pieces, cursor = [], 0
-    for start, end, replacement in sorted(edits):
-        pieces += [doc.text[cursor:start], replacement]
-        cursor = end
-    pieces.append(doc.text[cursor:])
-    return tidy("".join(pieces)), changes
+def _invitation(draft: str, body: str) -> str | None:
+    """One invitation for engineering's view, unless the draft or the repaired body already asks for it."""
+    if any(e.element == "invitation" and e.present for e in check_context(body).elements):
+        return None
+    if _INVITATION_FAMILY.search(body):
+        return None
+    return REPORT_INVITATION if _REPORT.search(draft) else INVITATION
 
 
-def _context_block(analysis: Analysis, pm_context: PMContext | None) -> tuple[list[str], list[Change]]:
+def repair_phrasing(text: str, min_severity: str = "warning") -> tuple[str, list[Change]]:
+    """Repair every trust finding at or above `min_severity` with whole-sentence repairs (used by the guards)."""
+    doc = Document(text)
+    repaired, repairs = repair_text(text, find_trust_phrases(doc, min_severity))
+    return repaired, [change for repair in repairs if (change := describe(repair)) is not None]
+
+
+_FLEXIBILITY_STATED = re.compile(
+    r"\b(?:(?:date|deadline|launch)(?: date)? (?:is|isn't|is not|can(?:'t|not)?|could|will(?: not)?|won't) "
+    r"(?:fixed|firm|flexible|locked|move|slip|negotiable)|no hard (?:deadline|date)|(?:hard|firm|fixed|soft|flexible) "
+    r"(?:deadline|date)|not (?:a )?(?:hard|firm|fixed)|(?:can|could) (?:slip|move)|non-negotiable|nice to have)\b",
+    re.I,
+)
+
+
+def _context_block(
+    analysis: Analysis, pm_context: PMContext | None, draft: str = "", *, short: bool = False
+) -> tuple[list[str], list[Change]]:
+    """What the PM gave in the context fields, then a slot for each element neither the draft nor the fields
+    carry (the context pass decides; never a slot for what the draft states)."""
     lines: list[str] = []
     missing: list[str] = []
+    left_out: list[str] = []
     for element in analysis.context:
         if element.element == "invitation":
             continue
         if element.present and element.start is None:  # given by the PM in the context fields
             lines.append(f"- {element.label}: {element.evidence}")
         elif not element.present:
+            if short and element.element not in _SHORT_SLOTS:
+                left_out.append(element.label.lower())
+                continue
             lines.append(f"- {element.label}: {slot(element.element)}")
             missing.append(element.label.lower())
     flexible = pm_context.deadline_flexible if pm_context else None
     has_deadline = any(e.element == "deadline" and e.present for e in analysis.context)
     if flexible is not None:
         lines.append("- The date can move: " + ("yes" if flexible else "no"))
-    elif has_deadline:
+    elif has_deadline and not short and not _FLEXIBILITY_STATED.search(draft):
         lines.append("- The date can move: [needs: can the date move, and why that date?]")
     changes = []
     if missing:
@@ -176,48 +193,15 @@ def _context_block(analysis: Analysis, pm_context: PMContext | None) -> tuple[li
                 "the slots ask you for those facts instead of guessing them.",
             )
         )
+    if left_out:
+        changes.append(
+            Change(
+                description=f"Kept the short form: no slots for {', '.join(left_out)}; "
+                "ask for the full form to add them.",
+                reason="A one-line question stays short; the two facts engineers ask first are who and the problem.",
+            )
+        )
     return lines, changes
-
-
-_CONNECTORS = re.compile(
-    r"^(?:(?:and|but|so|or|though|however|also|honestly|tbh|ok|okay|sorry|i hear you|i know|look|well|then|"
-    r"because|since|as)\b[\s,;:—–-]*)+|(?:[\s,;:—–-]+(?:and|but|so|or|then|right|though|anyway|ok|okay))+$",
-    re.IGNORECASE,
-)
-_STOPWORDS = frozenset(
-    "a an the it this that these those is are be been was were to of for in on at by with and or but so "
-    "i we you they he she me us them my our your their its do does did can could would should will "
-    "just really very too also then there here what which who how why when right ok okay yes no not".split()
-)
-
-
-def _rest_of_sentence(text: str, start: int, end: int, flagged: list[tuple[int, int]]) -> str:
-    """What a sentence says besides its flagged phrases, when that carries content words."""
-    pieces, cursor = [], start
-    for f_start, f_end in sorted(flagged):
-        pieces.append(text[cursor:f_start])
-        cursor = max(cursor, f_end)
-    pieces.append(text[cursor:end])
-    rest = " ".join("".join(pieces).split())
-    previous = None
-    while previous != rest:
-        previous = rest
-        rest = rest.strip(" ,;:—–-\"'").rstrip(".?!…")
-        rest = _CONNECTORS.sub("", rest).strip()
-    first, _, tail = rest.partition(" ")
-    if first in {"We", "It", "This", "That", "The", "Our", "They", "You", "There", "These", "Those"}:
-        rest = f"{first.lower()} {tail}".strip()
-    words = re.findall(r"[\w'’-]+", rest)
-    content = [w for w in words if w.lower() not in _STOPWORDS and any(c.isalpha() for c in w)]
-    return rest if len(content) >= 2 else ""
-
-
-def _with_rest(replacement: str, rest: str) -> str:
-    """The replacement sentence(s) with the kept part of the original in brackets before the last stop."""
-    if not replacement:
-        return rest[0].upper() + rest[1:] + "."
-    body, stop = (replacement[:-1], replacement[-1]) if replacement[-1] in ".?!" else (replacement, ".")
-    return f"{body} ({rest}){stop}"
 
 
 def is_phrase_fix(fix: Fix) -> bool:

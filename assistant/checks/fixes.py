@@ -1,0 +1,529 @@
+"""Findings → whole-sentence repairs, shared by the offline rewrite, the guards and the scope restatement.
+
+A repair rewrites the sentence a finding sits in. The sentence is cut into clauses; each clause that a
+finding touches is replaced by one sentence from a small template of its category (data:
+`rules/repairs.yaml`), filled with parts captured from those clauses: the thing asked for, the date, the
+audience, the requester, the PM's own number. The untouched clauses stay in the PM's words. A rule may
+refine its category with a phrase edit (delete "just", "ASAP" → "soon") when that alone leaves a clean
+sentence. Findings from any layer work: a semantic finding (`<category>.semantic`) has no rule of its own
+and takes its category's templates.
+
+Invariants: every fact of the sentence (number, date, duration, money, name) survives and nothing new
+appears; when no template keeps them all, or the result would read as a fragment, the sentence stays as
+the PM wrote it and `Repair.kept` marks the findings as left visible (suggestions, never a leftover).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from assistant.checks.guards import DATE_RE, fact_kept, find_estimates, find_facts
+from assistant.checks.ruleset import trust_rules
+from assistant.schemas import SEVERITY_RANK, Finding
+from assistant.text.document import Document
+
+REPAIRS_FILE = Path(__file__).resolve().parent.parent / "rules" / "repairs.yaml"
+
+
+# ---------------------------------------------------------------- the data
+@dataclass(frozen=True)
+class RuleRepair:
+    """A rule-level refinement: a phrase edit (`delete`, `replace-phrase`, `delete-words`) or `sentence`."""
+
+    action: str
+    with_: str = ""
+    templates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RepairData:
+    categories: dict[str, tuple[str, ...]]
+    rules: dict[str, RuleRepair]
+    examples: tuple[dict, ...] = field(default_factory=tuple)
+    keep: tuple[str, ...] = field(default_factory=tuple)
+
+
+_RULE_ACTIONS = ("delete", "replace-phrase", "delete-words", "sentence", "leave")
+
+
+@cache
+def repair_data() -> RepairData:
+    """The templates of `rules/repairs.yaml`, validated once."""
+    import yaml
+
+    raw = yaml.safe_load(REPAIRS_FILE.read_text(encoding="utf-8"))
+    categories = {}
+    for name, entry in raw["categories"].items():
+        templates = tuple(entry["templates"])
+        if not templates or not all(isinstance(t, str) and t.strip() for t in templates):
+            raise ValueError(f"repairs.yaml: category {name} needs non-empty templates")
+        categories[name] = templates
+    rules = {}
+    for rule_id, entry in (raw.get("rules") or {}).items():
+        if entry.get("action") not in _RULE_ACTIONS:
+            raise ValueError(f"repairs.yaml: rule {rule_id}: action must be one of {', '.join(_RULE_ACTIONS)}")
+        rules[rule_id] = RuleRepair(entry["action"], str(entry.get("with", "")), tuple(entry.get("templates") or ()))
+    return RepairData(categories, rules, tuple(raw.get("examples") or ()), tuple(raw.get("keep") or ()))
+
+
+# ---------------------------------------------------------------- captured parts
+_ROLE = (
+    r"sales|finance|marketing|support|legal|ops|operations|security|compliance|leadership|management|"
+    r"customer success|product|design|procurement|hr|the (?:ceo|cto|cfo|coo|vp|board|client|customer|exec team|"
+    r"sales team|finance team|support team|account team|founders?)|our (?:ceo|cto|biggest customer|client)"
+)
+_NAME = r"(?-i:[A-Z][\w&.'’-]*[A-Za-z0-9](?: [A-Z][\w&.'’-]*[A-Za-z0-9]){0,2})"
+_OPENERS = frozenset(
+    """The A An This That These Those Our We I It Its Please Hi Hello Hey Dear Thanks For In On At By If When What
+    How Why Who Where Which Is Are Can Could Would Should Will And But So Also Their Your My Here There Next Then
+    Just Need Needs Make Ship Add Sorry Honestly Quick Minor Small Tiny Slight One Come Surely Engineering Eng Devs
+    Backend Frontend Ok Okay Yes No Not Any Some Every All Let Let's Do Does Did Sure Look Well Still Also""".split()
+)
+_REQUESTER = [
+    re.compile(rf"\bfrom (?:the )?(?P<who>{_ROLE}|{_NAME})\b", re.I),
+    re.compile(
+        rf"(?:^|\b)(?P<who>{_ROLE}|{_NAME})(?:'s [a-z]+)?(?: team)? (?:really |just |now |also )?"
+        r"(?:needs?|wants?|asked(?: for)?|is asking|are asking|requested|expects?|promised|is waiting)\b",
+        re.I,
+    ),
+]
+_AUDIENCE = [
+    re.compile(
+        rf"\b(?:for|to|in front of|show(?:ing)? (?:it |this )?to) (?P<who>the board|the ceo|the cto|(?:the )?investors|"
+        rf"leadership|the execs|the client|the customer|customers|{_NAME})\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:the |an? )?(?P<who>board|investor|ceo|client|customer|sales)(?: meeting)? (?:demo|meeting|pitch)", re.I
+    ),
+]
+_AUDIENCE_NAMES = {"board": "the board", "investor": "investors", "ceo": "the CEO", "client": "the client",
+                   "customer": "the customer", "sales": "sales"}  # fmt: skip
+_WHEN = re.compile(
+    rf"\b(?:(?:by|before|on|until|for|at|in) )?(?:(?:this|next|the) )?(?P<date>{DATE_RE.pattern}"
+    r"(?: (?:morning|afternoon|evening|night))?|tomorrow(?: morning)?|today|tonight|"
+    r"end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
+    r"|(?:this|next) (?:week|sprint|month|quarter|year)"
+    r"|(?:the )?\d{1,2}(?:st|nd|rd|th))\b",
+    re.I,
+)
+_VERBS = (
+    r"add|build|ship|make|support|get|fix|change|update|remove|move|swap|turn|put|integrate|migrate|expose|reuse|"
+    r"copy|show|enable|allow|include|hook|wire|create|set up|finish|deliver|launch|implement|connect|sync|export|"
+    r"import|send|do|have|look at|squeeze in|sneak in|bring|give|hardcode|fake|hide|cover|handle|split|merge"
+)
+_ASK = re.compile(
+    r"(?:(?:\b(?:can|could|would|will) (?:we|you|the team|someone|engineering|they)|\b(?:we|i|you) (?:just |also )?"
+    r"need(?:s)? (?:you )?to|\bplease|\blet's|\bto)(?: (?:just|please|quickly|simply|also|maybe|easily|really))* "
+    r"|^(?:(?:just|please|also|and) )*)"
+    rf"(?P<ask>(?:{_VERBS})\b[^,.;:!?]*?)"
+    r"(?=[,.;:!?]|\s+(?:by|before|until|so|because|since|as soon|asap|real quick|right now|today|tomorrow|this week|"
+    r"for (?:the )?(?:board|demo|ceo|investors|launch)|if|while|when|too|as well|instead|this time|in (?:\d+|one|two|"
+    r"three|four|five|six|a few|a couple)\b)|$)",
+    re.I,
+)
+_NEED = re.compile(
+    r"\b(?:need|needs|want|wants|asked for|asking for|requested)(?: (?:us|you) to (?:build|add|ship))? "
+    r"(?P<thing>(?:a|an|the|some|our) [^,.;:!?]*?)(?=[,.;:!?]|\s+(?:by|before|for|so|because|asap|today|tomorrow)\b|$)",
+    re.I,
+)
+_OBJECT = re.compile(
+    r"\b(?:underestimated|missed|botched|broke|messed up|dropped the ball on|slipped on|delayed|blew|estimated)"
+    r" (?P<thing>(?:the|our|your|their|this|that) (?!(?:date|deadline|estimate|ball)\b)[\w-]+(?: [\w-]+){0,3}?)"
+    r"(?=[,.;:!?]|\s+(?:and|so|but|because|by|again|last|this)\b|$)",
+    re.I,
+)
+_ROLE_CAPS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "coo": "COO", "vp": "VP", "hr": "HR"}
+
+
+def capture(clause: str) -> dict[str, str]:
+    """The parts a template can use, in the PM's words: ask, thing, date, when, audience, requester, number."""
+    parts: dict[str, str] = {}
+    for pattern in _REQUESTER:
+        m = pattern.search(clause)
+        if m and m.group("who").split()[0] not in _OPENERS:
+            parts["requester"] = _role(m.group("who"))
+            break
+    for pattern in _AUDIENCE:
+        m = pattern.search(clause)
+        if m and m.group("who").split()[0] not in _OPENERS:
+            who = m.group("who")
+            parts["audience"] = _AUDIENCE_NAMES.get(who.lower(), _role(who))
+            break
+    m = _WHEN.search(clause)
+    if m:
+        date = m.group("date")
+        if re.match(r"\d", date) and re.search(rf"\bthe {re.escape(date)}", m.group(0), re.I):
+            date = f"the {date}"
+        parts["date"] = date
+        when = m.group(0)
+        parts["when"] = when if " " in when or not _is_calendar(m.group("date")) else f"on {when}"
+        parts["on_date"] = f"on {date}" if _is_calendar(date) else date
+    estimates = find_estimates(clause)
+    if estimates:
+        number = estimates[0]
+        parts["number"] = number[0].lower() + number[1:] if number[:1].isupper() and not number.isupper() else number
+    m = _ASK.search(clause) or _ASK.search(_from_gerund(clause))
+    if m and len(m.group("ask").split()) >= 2:
+        parts["ask"] = _clean(m.group("ask"))
+        thing = re.sub(rf"^(?:{_VERBS})\s+", "", parts["ask"], flags=re.I)
+        if thing != parts["ask"] and not re.match(r"(?:it|this|that|them|something)\b", thing, re.I):
+            parts["thing"] = thing
+    if "thing" not in parts:
+        for pattern in (_NEED, _OBJECT):
+            m = pattern.search(clause)
+            if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
+                parts["thing"] = _clean(m.group("thing"))
+                break
+    return {k: v for k, v in parts.items() if v}
+
+
+_GERUNDS = {"adding": "add", "building": "build", "changing": "change", "supporting": "support", "fixing": "fix",
+            "integrating": "integrate", "migrating": "migrate", "exporting": "export", "importing": "import",
+            "showing": "show", "syncing": "sync", "moving": "move", "removing": "remove", "making": "make"}  # fmt: skip
+_GERUND_SUBJECT = re.compile(
+    r"^(?P<verb>"
+    + "|".join(_GERUNDS)
+    + r") (?P<rest>[^,.;:!?]+?) (?:is|are|should be|would be|sounds|seems|looks|can't be)\b",
+    re.I,
+)
+
+
+def _from_gerund(clause: str) -> str:
+    """ "Adding dark mode is trivial" -> "add dark mode" (so the ask can be captured)."""
+    m = _GERUND_SUBJECT.match(clause.strip())
+    return f"{_GERUNDS[m.group('verb').lower()]} {m.group('rest')}" if m else ""
+
+
+def _role(who: str) -> str:
+    words = who.split()
+    return " ".join(_ROLE_CAPS.get(w.lower(), w) for w in words)
+
+
+def _is_calendar(date: str) -> bool:
+    return bool(DATE_RE.fullmatch(date)) or bool(re.fullmatch(r"(?:the )?\d{1,2}(?:st|nd|rd|th)", date, re.I))
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\b(?:just|simply|quickly|easily|really|basically|literally)\s+", "", text, flags=re.I)
+    return " ".join(text.split()).strip(" ,;:—–-")
+
+
+# ---------------------------------------------------------------- clauses
+_CLAUSE_CUT = re.compile(r"(?:,|;|:|\s[—–]|\s-(?=\s)|\.\.\.|…)\s+")
+_VERB_WORD = re.compile(
+    r"\b(?:is|are|was|were|be|been|am|isn't|aren't|wasn't|'s|’s|'re|'m|need|needs|want|wants|has|have|had|did|"
+    r"does|do|don't|doesn't|can|could|will|would|should|shall|may|might|must|won't|can't|asked|said|told|promised|"
+    r"know|think|see|get|got|go|goes|went|make|makes|take|takes|look|looks|let|let's|keep|give|[a-z]{3,}ed)\b",
+    re.I,
+)
+_IMPERATIVE = re.compile(rf"^(?:please |also )?(?:{_VERBS}|tell|let|ping|call|send|check|review|look)\b", re.I)
+_CONNECTOR = re.compile(
+    r"^(?:(?:and|but|so|or|then|also|though|however|honestly|tbh|ok|okay|well|because|since|as|plus)"
+    r"\b[\s,]*)+",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class _Clause:
+    start: int  # offsets inside the sentence
+    end: int
+    text: str
+
+
+def clauses(sentence: str) -> list[_Clause]:
+    """The sentence cut at commas, semicolons, colons and dashes; a piece without a verb joins its neighbour."""
+    pieces: list[_Clause] = []
+    cursor = 0
+    for m in _CLAUSE_CUT.finditer(sentence):
+        pieces.append(_Clause(cursor, m.start(), sentence[cursor : m.start()]))
+        cursor = m.end()
+    pieces.append(_Clause(cursor, len(sentence), sentence[cursor:]))
+    merged: list[_Clause] = []
+    for piece in pieces:
+        address = len(merged) == 1 and merged[0].start == 0 and _ADDRESS.fullmatch(merged[0].text.strip())
+        if merged and not address and (not is_clause(piece.text) or not is_clause(merged[-1].text)):
+            last = merged.pop()
+            piece = _Clause(last.start, piece.end, sentence[last.start : piece.end])
+        merged.append(piece)
+    return merged
+
+
+def is_clause(text: str) -> bool:
+    """Whether a piece reads as a clause of its own: three words or more with a verb, or an imperative."""
+    words = re.findall(r"[\w'’-]+", text)
+    body = _CONNECTOR.sub("", text.strip())
+    return len(words) >= 3 and bool(_VERB_WORD.search(text) or _IMPERATIVE.match(body))
+
+
+# ---------------------------------------------------------------- filling templates
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, parts: dict[str, str]) -> str | None:
+    """The template with its placeholders filled ({Requester} capitalises), or None when a part is missing."""
+    missing = False
+
+    def value(m: re.Match[str]) -> str:
+        nonlocal missing
+        name = m.group(1)
+        got = parts.get(name.lower())
+        if got is None:
+            missing = True
+            return ""
+        return got[:1].upper() + got[1:] if name[:1].isupper() else got
+
+    text = _PLACEHOLDER.sub(value, template)
+    return None if missing else text
+
+
+def template_parts(template: str) -> set[str]:
+    return {name.lower() for name in _PLACEHOLDER.findall(template)}
+
+
+# ---------------------------------------------------------------- repairing
+@dataclass(frozen=True)
+class Repair:
+    """One sentence of the draft and what became of it."""
+
+    start: int
+    end: int
+    original: str
+    text: str  # the repaired sentence(s); "" when removed; the original when kept
+    findings: tuple[Finding, ...]
+    kept: bool = False  # no clean repair: left as written, findings left visible
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+
+def category_of(finding: Finding) -> str:
+    return finding.category
+
+
+def _rule_repair(finding: Finding) -> RuleRepair:
+    """The repair a finding takes: the rule's refinement in repairs.yaml, its YAML phrase fix, its category's
+    sentence templates, or (a suggestion with no refinement) `leave`: kept as written and shown."""
+    data = repair_data()
+    if finding.rule_id in data.rules:
+        return data.rules[finding.rule_id]
+    if finding.severity == "suggestion":
+        return RuleRepair("leave")
+    rule = _rules().get(finding.rule_id)
+    if rule is not None and rule.fix.action in ("replace-phrase", "delete-words"):
+        return RuleRepair(rule.fix.action, rule.fix.with_)
+    return RuleRepair("sentence")
+
+
+@cache
+def _rules() -> dict:
+    return {r.id: r for r in trust_rules()}
+
+
+def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
+    """The text with each finding's sentence repaired; one Repair per sentence that had findings.
+    Linear in the number of sentences and findings."""
+    doc = Document(text)
+    by_sentence: dict[tuple[int, int], list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (f.start, f.end)):
+        by_sentence.setdefault(doc.sentence_at(finding.start), []).append(finding)
+    repairs: list[Repair] = []
+    pieces, cursor = [], 0
+    for (start, end), found in sorted(by_sentence.items()):
+        if start < cursor:
+            continue
+        original = text[start:end]
+        local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
+        repaired = repair_sentence(original, local)
+        repair = Repair(start, end, original, original if repaired is None else repaired, tuple(found),
+                        kept=repaired is None)  # fmt: skip
+        repairs.append(repair)
+        pieces += [text[cursor:start], repair.text]
+        cursor = end
+    pieces.append(text[cursor:])
+    return _join_spacing("".join(pieces)), repairs
+
+
+def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
+    """One sentence repaired as a whole ("" when nothing of it is worth keeping), or None when no clean
+    repair exists. Finding offsets are relative to the sentence."""
+    if not findings:
+        return sentence
+    findings = [f for f in findings if _rule_repair(f).action != "leave"]
+    if not findings:
+        return sentence
+    phrase_level = [f for f in findings if _rule_repair(f).action != "sentence"]
+    sentence_level = [f for f in findings if _rule_repair(f).action == "sentence"]
+    facts = find_facts(sentence)
+
+    if not sentence_level:
+        edited = _apply_phrase_edits(sentence, phrase_level)
+        return edited if _clean_result(edited, sentence, facts) else None
+
+    pieces = clauses(sentence)
+    address = ""
+    if len(pieces) > 1 and _ADDRESS.fullmatch(pieces[0].text.strip()):
+        address, pieces = pieces[0].text.strip() + ", ", pieces[1:]
+    flagged = [i for i, c in enumerate(pieces) if any(c.start < f.end and f.start < c.end for f in sentence_level)]
+    if not flagged:  # the finding sat in the address only
+        return None
+    first, last = flagged[0], flagged[-1]
+    hit_text = sentence[pieces[first].start : pieces[last].end]
+    worst = max(sentence_level, key=lambda f: SEVERITY_RANK[f.severity])
+    replacement = _template_for(worst, hit_text, sentence)
+    if replacement is None:
+        return None
+    out: list[str] = []
+    for group in (pieces[:first], None, pieces[last + 1 :]):
+        if group is None:
+            out.append(replacement)
+            continue
+        if not group:
+            continue
+        piece_start, piece_end = group[0].start, group[-1].end
+        local = [
+            f.model_copy(update={"start": f.start - piece_start, "end": f.end - piece_start})
+            for f in phrase_level
+            if piece_start <= f.start and f.end <= piece_end
+        ]
+        kept = _apply_phrase_edits(sentence[piece_start:piece_end], local)
+        if _absorbed(kept, replacement):
+            continue
+        kept = _as_sentence(kept, question=sentence.rstrip().endswith("?") and group[-1] is pieces[-1])
+        if kept:
+            out.append(kept)
+    result = " ".join(out)
+    if address:
+        result = address + (result[:1].lower() + result[1:] if _lower_ok(result) else result)
+    return result if _clean_result(result, sentence, facts) else None
+
+
+_ADDRESS = re.compile(
+    r"(?:(?:hi|hey|hello|dear|morning|ok|okay|look|sorry|honestly|so)\s*)?(?-i:[A-Z][a-z]+)?"
+    r"|(?:hi|hey|hello) (?:team|all|folks|everyone|both)",
+    re.I,
+)
+
+
+_FUNCTION_WORDS = frozenset("We We're Is What Help Does Could Can Here The This".split())
+
+
+def _lower_ok(text: str) -> bool:
+    """Whether the first word may be lower-cased after an address ("Priya, we..."): a function word, no name."""
+    return text.split(" ", 1)[0] in _FUNCTION_WORDS
+
+
+def _absorbed(kept: str, replacement: str) -> bool:
+    """A kept clause whose content words the template already says (it captured the ask from it)."""
+    words = {w for w in re.findall(r"[a-z][a-z'-]{2,}", kept.lower()) if w not in _LIGHT}
+    return bool(words) and words <= set(re.findall(r"[a-z][a-z'-]{2,}", replacement.lower()))
+
+
+_LIGHT = frozenset("can could you we the and but also would will please just it this that for".split())
+
+
+def _template_for(finding: Finding, clause: str, context: str) -> str | None:
+    """The first template (the rule's own, then its category's) whose parts the sentence has and which keeps
+    every fact of the flagged clause."""
+    templates = _rule_repair(finding).templates + repair_data().categories.get(finding.category, ())
+    if not templates:
+        return None
+    facts = find_facts(clause)
+    parts = capture(clause)
+    parts.update({k: v for k, v in capture(context).items() if k not in parts})
+    for template in templates:
+        filled = fill(template, parts)
+        if filled is not None and all(fact_kept(f, filled) for f in facts):
+            return filled
+    return None
+
+
+def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
+    """Phrase-level edits inside one piece of text, right to left, then tidied. Of overlapping findings the
+    longest (then the earliest) is applied."""
+    chosen: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (-(f.end - f.start), f.start)):
+        if all(finding.end <= c.start or c.end <= finding.start for c in chosen):
+            chosen.append(finding)
+    for finding in sorted(chosen, key=lambda f: f.start, reverse=True):
+        repair = _rule_repair(finding)
+        start, end = finding.start, finding.end
+        matched = text[start:end]
+        if repair.action == "delete":
+            tail = re.match(r"[\s:,;—–-]*", text[end:])
+            end += tail.end() if tail else 0
+            new = ""
+        elif repair.action == "delete-words":
+            new = re.sub(rf"\b(?:{repair.with_})\b\s*", "", matched, flags=re.I).strip()
+        else:
+            new = repair.with_
+        new = _match_case(matched, new, at_start=not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:")
+        text = text[:start] + new + text[end:]
+    return tidy_sentence(text)
+
+
+def _match_case(original: str, new: str, at_start: bool) -> str:
+    if not new:
+        return new
+    if at_start and original[:1].isupper():
+        return new[0].upper() + new[1:]
+    if not at_start and new[:2].istitle() and not new.split()[0].isupper():
+        return new[0].lower() + new[1:]
+    return new
+
+
+def _as_sentence(text: str, question: bool = False) -> str:
+    """A kept clause as its own sentence: connector words off, capital first, a full stop at the end."""
+    body = _CONNECTOR.sub("", text.strip(" ,;:—–-")).strip(" ,;:—–-")
+    if not body or not re.search(r"[^\W\d_]", body):
+        return ""
+    if not is_clause(body):
+        return ""
+    body = body[0].upper() + body[1:]
+    if body[-1] not in ".?!":
+        body += "?" if question else "."
+    return body
+
+
+def _clean_result(result: str, original: str, facts: list[str]) -> bool:
+    """A repair is clean when it keeps every fact, reads as whole sentences and left no punctuation debris."""
+    from assistant.checks.quality import sentence_problems
+
+    if not all(fact_kept(f, result) for f in facts):
+        return False
+    if not result.strip():
+        return not facts
+    return not sentence_problems(result)
+
+
+_GREETING_END = re.compile(r"^((?:hi|hey|hello|dear|morning|good morning)\b[^.?!\n]{0,40}?)[\s—–:-]*\.$", re.I)
+
+
+def tidy_sentence(text: str) -> str:
+    """Spacing and punctuation of one edited sentence: no doubled or dangling marks, a capital first."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r"([:;,—–-])(?:\s*[:;,—–-])+", r"\1", text)
+    text = re.sub(r"\s+([,.;:?!])", r"\1", text)
+    text = re.sub(r"[,;:—–-]\s*([.?!])", r"\1", text)
+    text = re.sub(r"^[\s,;:—–-]+", "", text)
+    text = re.sub(r"([.?!])[.?!]+", r"\1", text) if "..." not in text else text
+    greeting = _GREETING_END.match(text)
+    if greeting:
+        return greeting.group(1).rstrip() + ","
+    if re.fullmatch(r"[\W_]*", text):
+        return ""
+    if text[:1].islower():
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def _join_spacing(text: str) -> str:
+    text = re.sub(r"[ \t]{2,}", " ", text)
+    text = re.sub(r"(^|\n)[ \t]+", r"\1", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,91 @@
+"""Whole-sentence repairs: the examples of rules/repairs.yaml, facts kept, no fragments, semantic findings."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.checks.fixes import capture, clauses, fill, repair_data, repair_text
+from assistant.checks.guards import find_dropped_facts
+from assistant.checks.lint import find_trust_phrases
+from assistant.checks.quality import sentence_problems
+from assistant.schemas import Finding
+
+DATA = repair_data()
+
+
+def semantic(text: str, category: str, span: str) -> Finding:
+    """A finding as the semantic layer makes it: a category, `<category>.semantic`, a clause-wide span."""
+    start = text.index(span)
+    return Finding(
+        rule_id=f"{category}.semantic", category=category, severity="warning", message="m", why="w.",
+        replacements=[], text=span, start=start, end=start + len(span), line=1, column=start + 1,
+    )  # fmt: skip
+
+
+def findings_for(example: dict) -> list[Finding]:
+    if "category" in example:
+        return [semantic(example["sentence"], example["category"], example["span"])]
+    return find_trust_phrases(example["sentence"])
+
+
+@pytest.mark.parametrize("example", DATA.examples, ids=lambda e: e["sentence"][:40])
+def test_repairs_yaml_example_is_repaired_as_written_there(example):
+    repaired, repairs = repair_text(example["sentence"], findings_for(example))
+    assert repaired == example["repair"]
+    assert not any(r.kept for r in repairs)
+
+
+@pytest.mark.parametrize("sentence", [e["sentence"] for e in DATA.examples])
+def test_every_repair_keeps_the_facts_and_reads_as_whole_sentences(sentence):
+    example = next(e for e in DATA.examples if e["sentence"] == sentence)
+    repaired, _ = repair_text(sentence, findings_for(example))
+    assert find_dropped_facts(repaired, sentence) == []
+    assert sentence_problems(repaired) == []
+    assert "(" not in repaired
+
+
+@pytest.mark.parametrize("sentence", DATA.keep)
+def test_sentence_without_a_clean_repair_stays_as_written(sentence):
+    repaired, _ = repair_text(sentence, find_trust_phrases(sentence))
+    assert repaired == sentence
+
+
+def test_every_trust_category_has_templates_and_a_last_resort_without_parts():
+    from assistant.checks.ruleset import trust_rules
+
+    for category in {r.category for r in trust_rules()}:
+        templates = DATA.categories[category]
+        assert fill(templates[-1], {}) is not None, category
+
+
+def test_a_semantic_finding_uses_its_category_templates():
+    text = "Honestly the backend crew fumbled the invoice import again."
+    repaired, repairs = repair_text(text, [semantic(text, "blame", "the backend crew fumbled the invoice import")])
+    assert repairs[0].changed and "fumbled" not in repaired
+
+
+def test_a_fact_the_templates_cannot_place_keeps_the_sentence_and_marks_it_kept():
+    text = "We committed to Juniper in front of their CEO, period."
+    repaired, repairs = repair_text(text, find_trust_phrases(text))
+    if repairs and repairs[0].kept:
+        assert repaired == text
+    else:
+        assert find_dropped_facts(repaired, text) == []
+
+
+def test_capture_finds_the_ask_the_date_the_audience_the_requester_and_the_number():
+    parts = capture("Sales needs us to add per-team filters by Thursday for the board in two weeks")
+    assert parts["requester"] == "Sales" and parts["date"] == "Thursday" and parts["audience"] == "the board"
+    assert parts["number"] == "two weeks"
+    assert capture("Can we just add a CSV export to the reports page?")["ask"] == "add a CSV export to the reports page"
+
+
+def test_a_vocative_stays_in_front_and_a_piece_without_a_verb_joins_its_neighbour():
+    pieces = [c.text for c in clauses("Priya, your estimate was wrong, so we slipped, sadly.")]
+    assert pieces[0] == "Priya" and pieces[-1].endswith("sadly.")
+
+
+def test_repair_is_linear_enough_for_many_sentences():
+    text = "Can we just add it quickly? It should be simple. " * 2000
+    repaired, repairs = repair_text(text, find_trust_phrases(text))
+    assert len(repairs) >= 2000 and "should be simple" not in repaired
