@@ -7,18 +7,28 @@ text[start:end] == finding.text; line and column agree with start; the same inpu
 The offline rewrite also keeps its promise of inventing no fact and no estimate.
 
 Default run: 200 examples per property. `pytest -m slow tests/test_fuzz.py` runs 10,000 per property.
+With CI=true the `ci` hypothesis profile (tests/conftest.py) derandomizes every run. Each input the
+fuzzer ever failed on is kept below with `@example`, so it runs first, every time.
+
+Text is compared with `str.casefold()` on both sides: it maps each character on its own, so a piece of
+the draft stays a substring of the draft. `str.lower()` does not: it turns a final capital sigma into
+'ς' by context, so `'A.Σ0'.lower()` holds 'ς0' while `'Σ0'.lower()` is 'σ0'.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.checks.complexity import find_complexity
@@ -29,6 +39,7 @@ from assistant.checks.offline import INVITATION, SLOT_PROMPTS, analyze, find_slo
 from assistant.checks.ruleset import ambiguity_rules, complexity_rules, context_rules, trust_rules
 from assistant.tasks.drafts import run_task
 
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 LONG = settings(max_examples=10_000, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -145,18 +156,23 @@ def check_analyze(text: str) -> None:
     assert_context(text, analysis.context)
 
 
+def fold(text: str) -> str:
+    """Caseless form for comparing pieces with the text they came from (per character, so substrings stay)."""
+    return text.casefold()
+
+
 def _squash(estimate: str) -> str:
     """An estimate compared case- and white-space-insensitively ("0\\x85h" in the draft is "0\\nh" rewritten)."""
-    return " ".join(estimate.lower().split())
+    return " ".join(fold(estimate).split())
 
 
 def check_rewrite(text: str) -> None:
     result = assert_deterministic(rewrite, text)
     assert result.slots == find_slots(result.text)
-    known = f"{text}\n{TEMPLATES}".lower()
+    known = fold(f"{text}\n{TEMPLATES}")
     for claim in find_invented_claims(result.text, [text, TEMPLATES]):
         # A claim may be pieces of the draft glued by punctuation (pinned below); never a new word or number.
-        assert all(piece.lower() in known for piece in re.findall(r"[^\W_]+", claim)), claim
+        assert all(fold(piece) in known for piece in re.findall(r"[^\W_]+", claim)), claim
     source_estimates = {_squash(e) for e in find_estimates(text + "\n" + TEMPLATES)}
     assert {_squash(e) for e in find_estimates(result.text)} <= source_estimates
 
@@ -168,6 +184,21 @@ CHECKS: dict[str, Callable[[str], None]] = {
     "analyze": check_analyze,
     "rewrite": check_rewrite,
 }
+
+
+# Inputs the fuzzer failed on once: each runs first in the default and the long run.
+FOUND = (
+    ":Can we just add it?",  # the rewrite's own 'Could' was reported as invented
+    "Plan B shouldn't affect the timeline.2 teams asked.",  # _tidy fused 'B .2' into the claim 'B.2'
+    "A0  A.\u03a30",  # the check itself: 'A.Σ0'.lower() has a final sigma, 'Σ0'.lower() does not
+)
+
+
+def with_found_examples(test: Callable[..., None]) -> Callable[..., None]:
+    """`@example` for every input in FOUND."""
+    for text in reversed(FOUND):
+        test = example(text)(test)
+    return test
 
 
 # -------------------------------------------------------------------------- default run (~200 each)
@@ -196,6 +227,7 @@ def test_analyze_never_raises_and_every_span_is_exact(text: str) -> None:
 
 
 @DEFAULT
+@with_found_examples
 @given(texts)
 def test_offline_rewrite_never_raises_invents_no_fact_or_estimate_and_is_deterministic(text: str) -> None:
     check_rewrite(text)
@@ -216,6 +248,13 @@ def test_offline_self_check_does_not_report_the_rewrites_own_wording_as_invented
     assert run_task("rewrite", ":Can we just add it?").guards.findings == []
 
 
+def test_the_rewrite_check_case_folds_a_final_sigma_the_same_way_on_both_sides() -> None:
+    """Found by the long run (issue 14): lower() of the whole text and of a piece disagree on 'Σ'."""
+    assert "A.Σ0".lower() == "a.ς0" and "Σ0".lower() == "σ0"  # why lower() could not be used
+    assert fold("Σ0") in fold("A0  A.Σ0")
+    check_rewrite("A0  A.Σ0")
+
+
 def test_offline_rewrite_does_not_fuse_tokens_into_a_new_claim() -> None:
     """Found by this fuzzer: _tidy fused 'B .2' into 'B.2', an invented claim (fixed in f607e83)."""
     result = run_task("rewrite", "Plan B shouldn't affect the timeline.2 teams asked.")
@@ -230,6 +269,7 @@ def test_long_fuzz_run_holds_every_property_on_ten_thousand_inputs(name: str) ->
     started = time.perf_counter()
 
     @LONG
+    @with_found_examples
     @given(texts)
     def run(text: str) -> None:
         calls.append(len(text))
@@ -237,5 +277,18 @@ def test_long_fuzz_run_holds_every_property_on_ten_thousand_inputs(name: str) ->
 
     run()
     elapsed = time.perf_counter() - started
+    calls = calls[len(FOUND) :]  # the explicit examples run first; count the generated ones
     print(f"\nfuzz {name}: {len(calls):,} examples in {elapsed:.0f} s, longest input {max(calls):,} chars")
     assert len(calls) >= 10_000
+
+
+# -------------------------------------------------------------------------- the CI profile
+@pytest.mark.parametrize(("ci", "expected"), [("true", "ci True None True"), ("", "default False")])
+def test_ci_true_loads_the_derandomized_profile_with_no_database(ci: str, expected: str) -> None:
+    code = (
+        "import sys; sys.path.insert(0, 'tests'); import conftest; from hypothesis import settings; s = settings();"
+        "print(conftest.HYPOTHESIS_PROFILE, s.derandomize, *((s.database, s.print_blob) if s.derandomize else ()))"
+    )
+    env = {**os.environ, "CI": ci}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == expected, done.stderr
