@@ -50,7 +50,7 @@ def start(env: dict[str, str]) -> tuple[subprocess.Popen, str, dict[str, str]]:
     cmd = [sys.executable, "-m", "assistant", "serve", "--port", str(port)]
     process = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url, auth = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {token}"}
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/v1/health", headers=auth, timeout=1).status_code == 200:

@@ -4,7 +4,7 @@
 
 importScripts("settings.js");
 
-const TIMEOUT_MS = 4000;
+const TIMEOUT_MS = 20000; // a slow answer is not a missing server: "unreachable" means no connection
 
 async function callServer(path, body, override) {
   const settings = override || (await pmLoadSettings());
@@ -26,8 +26,8 @@ async function callServer(path, body, override) {
   let response;
   try {
     response = await fetch(`${base}${path}`, init);
-  } catch (_error) {
-    return { ok: false, reason: "unreachable" };
+  } catch (error) {
+    return { ok: false, reason: error && error.name === "TimeoutError" ? "slow" : "unreachable" };
   }
   let data = null;
   try {

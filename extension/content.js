@@ -119,6 +119,7 @@
       unreachable: "PM assistant: the local server is not running, so nothing is checked. Start it with `assistant serve`.",
       unauthorized: "PM assistant: the server refused the token. Set it in the extension's options.",
       "not-local": "PM assistant: the server URL in the options is not on this machine, so nothing is sent.",
+      slow: "PM assistant: the local server is taking too long to answer; underlines may lag.",
     }[reason] || `PM assistant: the server could not check this text (${detail || reason}).`;
     const box = document.createElement("div");
     box.className = "pm-notice";

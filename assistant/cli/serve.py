@@ -75,6 +75,14 @@ def _provider(args: argparse.Namespace):  # -> tuple[Provider | None, str]
     return provider_from_settings(Settings(**{k: v for k, v in overrides.items() if v}))
 
 
+def _warm_up() -> None:
+    """Load the rules (and any encoder the checks use) before the first request, so a PM's first message
+    is answered as fast as the next one instead of paying the cold start."""
+    import assistant
+
+    assistant.analyze("Can we just add CSV export by Friday? It should be fast.")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.server.config import EXTENSION_ORIGIN, ServerConfig, is_loopback
     from assistant.server.token import load_or_create_token, token_path
@@ -115,6 +123,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.server.app import create_app
 
     app = create_app(config)
+    _warm_up()
     engine = "offline engine" if provider is None else f"{provider.name} {provider.model}"
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(

@@ -64,7 +64,7 @@ class Server:
         cmd = [sys.executable, "-m", "assistant", "serve", "--port", str(self.port)]
         log = self.log.open("a")
         self.process = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         headers = {"Authorization": f"Bearer {self.token}"}
         while time.monotonic() < deadline:
             try:

@@ -43,6 +43,8 @@ class LiveServer:
 
 def server_env(config_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and not k.startswith("ASSISTANT_")}
+    if "ASSISTANT_SEMANTIC" in os.environ:  # the server's checks must be the test process's, to compare
+        env["ASSISTANT_SEMANTIC"] = os.environ["ASSISTANT_SEMANTIC"]
     env["ASSISTANT_CONFIG_DIR"] = str(config_dir)
     env["ASSISTANT_CACHE_DIR"] = str(config_dir / "cache")
     return env
@@ -58,7 +60,7 @@ def start_server(config_dir: Path, *extra: str, env: dict[str, str] | None = Non
     cmd = [sys.executable, "-m", "assistant", "serve", "--port", str(port), *extra]
     process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", token, process, config_dir)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"assistant serve exited: {(config_dir / f'server-{port}.log').read_text()}")
@@ -68,7 +70,7 @@ def start_server(config_dir: Path, *extra: str, env: dict[str, str] | None = Non
         except httpx.TransportError:
             time.sleep(0.1)
     process.kill()
-    raise RuntimeError("assistant serve did not answer within 30 s")
+    raise RuntimeError("assistant serve did not answer within 60 s")
 
 
 def stop_server(server: LiveServer) -> None:

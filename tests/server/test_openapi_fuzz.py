@@ -25,7 +25,7 @@ def test_the_live_document_is_the_one_fuzzed(live_server):
 
 @schema.parametrize()
 @hypothesis.settings(
-    max_examples=30,
+    max_examples=20,
     derandomize=True,
     deadline=None,
     database=None,
