@@ -37,7 +37,7 @@ class AnthropicProvider(Provider):
             "api_key": self._api_key,
             "http_client": self.http_client,
             "max_retries": 0,
-            "timeout": self.timeout,
+            "timeout": self.sdk_timeout(),
         }
         if self.base_url:
             kwargs["base_url"] = self.base_url

@@ -51,6 +51,9 @@ __all__ = [
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_ATTEMPTS = 3
+# Cloud APIs: an unreachable host (no network, a firewall dropping packets) fails within seconds per attempt,
+# not after the 30 s read timeout.
+CONNECT_TIMEOUT_S = 2.0
 
 
 def strict_json_schema(schema: dict[str, Any]) -> dict[str, Any] | None:
@@ -250,6 +253,15 @@ class Provider(ABC):
             self.cache.put(key, response)
         return response
 
+    def sdk_timeout(self) -> Any:
+        """The SDK client's timeout: `timeout` per attempt, with a short connect timeout for a cloud API
+        (a self-hosted server, which may sit behind a slow link, keeps the one timeout)."""
+        if self.info().needs_base_url:
+            return self.timeout
+        import httpx2
+
+        return httpx2.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT_S, self.timeout))
+
     def call_sdk(
         self, request: ChatRequest, create: Callable[..., Any], sdk: Any, request_id_header: str
     ) -> ProviderResponse:
@@ -271,7 +283,9 @@ class Provider(ABC):
                 retry_after=parse_retry_after(headers),
                 request_id=headers.get(request_id_header),
             ) from None
-        except sdk.APITimeoutError:
+        except sdk.APITimeoutError as error:
+            if _is_connect_timeout(error):
+                raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
             raise ProviderTimeout(
                 provider=self.name, model=request.model, timeout=self.timeout, host=self.host
             ) from None
@@ -297,6 +311,13 @@ class Provider(ABC):
             return parse_json_object(text)
         except ValueError as error:
             raise InvalidResponse(str(error), provider=provider, model=model, raw_text=text) from None
+
+
+def _is_connect_timeout(error: BaseException) -> bool:
+    """Whether an SDK timeout happened while connecting (so the host was never reached)."""
+    import httpx2
+
+    return isinstance(error.__cause__, httpx2.ConnectTimeout)
 
 
 def decode_body(text: str, *, provider: str, model: str, status: int) -> dict[str, Any]:

@@ -36,7 +36,7 @@ class OpenAIProvider(Provider):
             base_url=self.base_url,
             http_client=self.http_client,
             max_retries=0,
-            timeout=self.timeout,
+            timeout=self.sdk_timeout(),
         )
 
     @property
