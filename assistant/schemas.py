@@ -230,7 +230,7 @@ class PMContext(_Model):
         return "\n".join(parts)
 
 
-GuardName = Literal["trust-phrase", "invented-claim", "estimate", "link", "fidelity", "schema"]
+GuardName = Literal["trust-phrase", "invented-claim", "dropped-fact", "quality", "estimate", "link", "fidelity", "schema"]
 
 
 class GuardFinding(_Model):

@@ -159,32 +159,68 @@ _RELATIVE_DATE = re.compile(
 _VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ \t]+)?([A-Z][a-z]+)(?=,|[ \t]+[—–-])")
 
 
+_MAYBE_FACT = re.compile(
+    rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|day|week|month|sprint|quarter|year|hour|"
+    r"tomorrow|tonight|afternoon|morning|point|the \d",
+    re.I,
+)
+
+
 def find_facts(text: str) -> list[str]:
     """The facts of a text a rewrite must keep: numbers, dates, durations, money and names, as written.
     Urgency shorthand ("ASAP", "EOD") and slot texts are phrasing, not facts."""
+    if not _MAYBE_FACT.search(text) and not (text[:1].isupper() and "," in text[:40]):
+        return []  # fast path: no digit, capital, date or duration word anywhere
     facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
     facts += [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
     facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
-    kept: list[str] = []
-    for fact in facts:
-        if fact.strip() and not any(fact.lower() in other.lower() for other in kept):
-            kept = [k for k in kept if k.lower() not in fact.lower()] + [fact]
-    return kept
+    unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
+    if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
+        return unique
+    return [f for f in unique if not any(f.lower() != o.lower() and f.lower() in o.lower() for o in unique)]
+
+
+class _Output:
+    """An output prepared once for many fact look-ups."""
+
+    def __init__(self, text: str) -> None:
+        self.lowered = text.lower()
+        self.numbers = _source_numbers(text)
+
+    def keeps(self, fact: str) -> bool:
+        if fact.lower() in self.lowered or _known(fact, self.lowered, self.numbers):
+            return True
+        words = re.findall(r"[^\W_]+", fact.lower())
+        return bool(words) and all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", self.lowered) for w in words)
 
 
 def fact_kept(fact: str, output: str) -> bool:
     """Whether one fact of the draft is in an output: as written, as the same number, or word by word."""
-    lowered = output.lower()
-    if fact.lower() in lowered or _known(fact, lowered, _source_numbers(output)):
-        return True
-    words = re.findall(r"[^\W_]+", fact.lower())
-    return bool(words) and all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered) for w in words)
+    return _Output(output).keeps(fact)
 
 
 def find_dropped_facts(output: str, draft: str) -> list[str]:
     """Facts of the draft that the output no longer carries (the rewrite must keep every one)."""
-    return [fact for fact in find_facts(draft) if not fact_kept(fact, output)]
+    prepared = _Output(output)
+    return [fact for fact in find_facts(draft) if not prepared.keeps(fact)]
+
+
+def quality_findings(text: str, draft: str, field: str | None = "text") -> list[GuardFinding]:
+    """The text-quality check and the dropped-fact check of a rewrite, as guard findings (reported: a
+    rewrite that has any is not shown as the model wrote it)."""
+    from assistant.checks.quality import check_quality
+
+    return [
+        GuardFinding(
+            guard="dropped-fact" if q.kind == "dropped-fact" else "quality",
+            text=q.text,
+            detail=f"{q.kind}: {q.detail}.",
+            action="reported",
+            field=field,
+        )
+        for q in check_quality(text, draft)
+    ]
 
 
 def _at_sentence_start(text: str, index: int) -> bool:

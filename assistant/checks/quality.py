@@ -3,7 +3,7 @@
 It finds what a careless edit leaves behind: doubled or dangling punctuation, unbalanced brackets, a sentence
 that starts in lower case after a full stop, a fragment left by a deletion (a sentence of one or two words,
 or one ending on a connector), and, given the draft, any fact of the draft the text no longer carries.
-`[needs: …]` slots are the assistant's own markup and are skipped.
+`[needs: …]` slots (the assistant's own markup), quotations and URLs are skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from assistant.checks.guards import find_dropped_facts
 
 _SLOT = re.compile(r"\[(?:needs|impact|trade-off)[^\]]*\]")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
+_QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`")
 _DOUBLED = re.compile(r"(?<![.?!])([,;:])\s*[,;:.]|[.?!]\s*[,;:]|(?<!\.)\.\.(?!\.)|\?\s*\.|!\s*\.(?!\.)")
 _DANGLING = re.compile(r"(?:^|\n)[ \t]*[,;:.?!]|[;(—–]\s*$|\(\s*\)|\s[,;:.](?=\s)|[—–-][ \t]*[.?!]")
 _LOWER_START = re.compile(r"(?<![.?!][.?!])(?<!\.\.)[.?!][\"')\]]*[ \t]+([a-z])")
@@ -37,7 +38,7 @@ def _scrub(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return "X" * len(m.group(0))
 
-    return _URL.sub(blank, _SLOT.sub(blank, text))
+    return _QUOTE.sub(blank, _URL.sub(blank, _SLOT.sub(blank, text)))
 
 
 def sentence_problems(text: str) -> list[QualityFinding]:
@@ -80,7 +81,8 @@ def check_quality(text: str, draft: str | None = None) -> list[QualityFinding]:
     only what an edit produced counts."""
     found = sentence_problems(text)
     if draft is not None:
-        found = [f for f in found if not _inherited(f, text, draft)]
+        squashed = " ".join(draft.split()).lower()
+        found = [f for f in found if not _inherited(f, text, draft, squashed)]
         found += [
             QualityFinding("dropped-fact", fact, "a fact of the draft is missing from the rewrite")
             for fact in find_dropped_facts(text, draft)
@@ -88,20 +90,21 @@ def check_quality(text: str, draft: str | None = None) -> list[QualityFinding]:
     return found
 
 
-def _inherited(finding: QualityFinding, text: str, draft: str) -> bool:
+def _inherited(finding: QualityFinding, text: str, draft: str, squashed: str) -> bool:
     """Whether the text around a finding is the PM's own, unchanged (it is in the draft as written)."""
-    squashed = " ".join(draft.split())
     if finding.kind == "fragment":
-        return finding.text.lower() in squashed.lower()
+        return finding.text.lower() in squashed
     if finding.kind == "unbalanced-brackets":
         return not _balanced(_scrub(draft))
     if finding.at < 0:
         return False
     around = " ".join(text[max(0, finding.at - 10) : finding.at + 10].split())
-    return around.lower() in squashed.lower()
+    return around.lower() in squashed
 
 
 def _balanced(text: str) -> bool:
+    if not any(ch in text for ch in "()[]{}"):
+        return True
     stack: list[str] = []
     for ch in text:
         if ch in _PAIRS:

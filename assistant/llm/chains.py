@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.checks.guards import guard_text
+from assistant.checks.guards import guard_text, quality_findings
 from assistant.checks.offline import analyze as offline_analyze
 from assistant.checks.offline import find_slots
 from assistant.llm.calls import (  # re-exported: the names task code has imported from here
@@ -155,8 +155,23 @@ def _finish_rewrite(answer: RewriteAnswer, draft: str, sources: list[str]) -> tu
         )
         return fallback.model_copy(update={"source": "offline"}), [finding]
     text, findings = guard_text(answer.text, sources, field="text")
+    quality = quality_findings(text, draft)
+    debris = [q for q in quality if q.guard == "quality"]
+    if debris:  # punctuation debris or a fragment: the offline rewrite is shown, with the reason
+        from assistant.checks.offline import rewrite as offline_rewrite
+
+        reason = "; ".join(f"{q.detail.split(':')[0]} {q.text!r}" for q in debris[:3])
+        fallback = GuardFinding(
+            guard="quality",
+            text=text[:120],
+            detail=f"The model's rewrite failed the text-quality check ({reason}); "
+            "the offline rewrite is shown instead.",
+            action="repaired",
+            field="text",
+        )
+        return offline_rewrite(draft).model_copy(update={"source": "offline"}), [*findings, *quality, fallback]
     changes = [Change(description=c.description, reason=c.reason) for c in answer.changes]
-    return Rewrite(text=text, changes=changes, slots=find_slots(text), source="model"), findings
+    return Rewrite(text=text, changes=changes, slots=find_slots(text), source="model"), [*findings, *quality]
 
 
 def _finish_questions(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from assistant.checks import offline
-from assistant.checks.guards import guard_text
+from assistant.checks.guards import guard_text, quality_findings
 from assistant.schemas import (
     Analysis,
     AnalyzeReport,
@@ -55,6 +55,7 @@ def offline_task(task: str, draft: str, context: PMContext | None, analysis: Ana
     if task == "rewrite":
         result = offline.rewrite(draft, context, analysis)
         _, findings = guard_text(result.text, sources, field="text", repair=False)
+        findings += quality_findings(result.text, draft)
     elif task == "questions":
         result = QuestionSet(questions=analysis.questions)
     elif task == "complexity":
