@@ -4,8 +4,8 @@ files in the same run.
 The PRDs are built deterministically from `../shared/corpus/user_stories.jsonl`: YAML front matter, a
 title, a problem and a stories section (a handful of consecutive stories each), a fenced code block, and
 in every fourth PRD one trust-damaging sentence. Both tools are run as the user runs them, as whole
-processes over the folder (`assistant lint DIR`, `proselint check DIR`); the median of `--runs` runs is
-reported with the exit code and the summary line.
+processes over the folder (`assistant lint DIR`, again with `--no-semantic`, and `proselint check DIR`);
+the median of `--runs` runs is reported with the exit code and the summary line.
 """
 
 from __future__ import annotations
@@ -98,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
               f"min {min(times):.3f} s, max {max(times):.3f} s)")  # fmt: skip
         print(f"  exit code {result.returncode}; summary: {result.stdout.strip().splitlines()[-1]}")
         print(f"  {len(paths) / median:,.0f} files/s, {words / median:,.0f} words/s")
+        rules_only = [*assistant, "--no-semantic"]
+        r_median, r_times, r_result = timed(rules_only, root, args.runs)
+        print(f"\nassistant lint prds/ --no-semantic  (rules only, median of {args.runs}: {r_median:.3f} s; "
+              f"min {min(r_times):.3f} s, max {max(r_times):.3f} s)")  # fmt: skip
+        print(f"  exit code {r_result.returncode}; summary: {r_result.stdout.strip().splitlines()[-1]}")
         proselint = shutil.which("proselint", path=str(Path(sys.executable).parent)) or shutil.which("proselint")
         if proselint is None:
             print("\nproselint: not installed (pip install -e '.[test]')")
@@ -108,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
               f"min {min(p_times):.3f} s, max {max(p_times):.3f} s)")  # fmt: skip
         print(f"  exit code {p_result.returncode}; {alerts} alert lines")
         print(f"  {len(paths) / p_median:,.0f} files/s, {words / p_median:,.0f} words/s")
-        print(f"\nassistant / proselint whole-process time: {median / p_median:.2f}x")
+        print(f"\nassistant / proselint whole-process time: {median / p_median:.2f}x "
+              f"(rules only: {r_median / p_median:.2f}x)")  # fmt: skip
     return 0
 
 

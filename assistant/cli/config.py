@@ -6,6 +6,7 @@ by walking up from the checked file (the nearest wins, as with Vale and ruff).
     include = ["docs/**/*.md"]          # what a directory expands to (default: Markdown and text files)
     exclude = ["CHANGELOG.md", "vendor/**"]      # never checked, even when named
     ambiguity = false                   # leave out vague terms
+    semantic = false                    # rules only: skip the semantic layer (much faster on a large repo)
 
 Globs are relative to the file's directory; `**` spans directories; a pattern without a `/` matches a
 file or directory name at any depth. A command-line flag wins over the file.
@@ -23,7 +24,7 @@ from assistant.text.reading import InputError
 
 CONFIG_FILE = ".assistant.toml"
 SEVERITIES = ("suggestion", "warning", "error")
-KEYS = ("min_severity", "disable", "include", "exclude", "ambiguity")
+KEYS = ("min_severity", "disable", "include", "exclude", "ambiguity", "semantic")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class LintConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     ambiguity: bool | None = None
+    semantic: bool | None = None
 
     def disables(self, rule_id: str, category: str) -> bool:
         return rule_id in self.disable or category in self.disable
@@ -112,9 +114,9 @@ def parse_config(data: dict, source: Path) -> LintConfig:
     severity = data.get("min_severity")
     if severity is not None and severity not in SEVERITIES:
         raise InputError(f"{source}: min_severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
-    ambiguity = data.get("ambiguity")
-    if ambiguity is not None and not isinstance(ambiguity, bool):
-        raise InputError(f"{source}: ambiguity must be true or false")
+    for flag in ("ambiguity", "semantic"):
+        if data.get(flag) is not None and not isinstance(data[flag], bool):
+            raise InputError(f"{source}: {flag} must be true or false")
     return LintConfig(
         root=source.parent.resolve(),
         source=source,
@@ -122,7 +124,8 @@ def parse_config(data: dict, source: Path) -> LintConfig:
         disable=frozenset(_strings(data.get("disable", []), "disable", source)),
         include=_strings(data.get("include", []), "include", source),
         exclude=_strings(data.get("exclude", []), "exclude", source),
-        ambiguity=ambiguity,
+        ambiguity=data.get("ambiguity"),
+        semantic=data.get("semantic"),
     )
 
 

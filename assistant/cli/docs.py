@@ -75,6 +75,11 @@ def register(sub: Any) -> None:
     fmt.help = "format of the result on stdout: text, json, or github (workflow annotations) (default: text)"
     _action(lint, "min_severity").default = None  # unset: the config file's, else "suggestion"
     lint.add_argument("--no-config", action="store_true", help="ignore .assistant.toml and [tool.assistant]")
+    lint.add_argument(
+        "--no-semantic",
+        action="store_true",
+        help="over paths: rules only, without the semantic layer (as `semantic = false` in the config)",
+    )
     lint.set_defaults(handler=_route(lint.get_default("handler"), lint_paths))
     analyze.set_defaults(handler=_route(analyze.get_default("handler"), analyze_paths))
 
@@ -115,7 +120,8 @@ def _lint_one(target: Target, text: str, args: argparse.Namespace) -> LintReport
     config = target.config
     severity = args.min_severity or (None if args.no_config else config.min_severity) or "suggestion"
     ambiguity = not args.no_ambiguity and (args.no_config or config.ambiguity is not False)
-    report = lint(text, ambiguity=ambiguity, min_severity=severity)
+    semantic = False if args.no_semantic or (not args.no_config and config.semantic is False) else None
+    report = lint(text, ambiguity=ambiguity, min_severity=severity, semantic=semantic)
     if args.no_config or not config.disable:
         return report
     return LintReport(

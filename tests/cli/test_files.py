@@ -203,3 +203,23 @@ def test_a_directory_with_no_text_files_is_a_clear_error_but_an_excluded_one_is_
         capsys.readouterr().out.strip()
         == "0 files checked, 0 with findings: No trust-damaging phrases or vague terms found."
     )
+
+
+def test_semantic_layer_can_be_turned_off_by_config_or_flag(repo, capsys, monkeypatch):
+    import assistant.checks.lint as lint_module
+
+    seen: list[object] = []
+    real = lint_module.lint
+
+    def spy(text, **kwargs):
+        seen.append(kwargs.get("semantic"))
+        return real(text, **{**kwargs, "semantic": False})
+
+    monkeypatch.setattr(lint_module, "lint", spy)
+    main(["lint", "README.md", "specs"])
+    main(["lint", "README.md", "specs", "--no-semantic"])
+    (repo / ".assistant.toml").write_text("semantic = false\n")
+    config_in.cache_clear()
+    main(["lint", "README.md", "specs"])
+    capsys.readouterr()
+    assert seen == [None, None, False, False, False, False]
