@@ -43,7 +43,7 @@ def analyze(text: str, pm_context: PMContext | None = None) -> Analysis:
         ambiguities=ambiguities,
         context=context,
         complexity=flags,
-        questions=build_questions(flags, ambiguities, context),
+        questions=build_questions(flags, ambiguities, context, text),
     )
 
 
@@ -154,7 +154,9 @@ def repair_phrasing(text: str, min_severity: str = "warning") -> tuple[str, list
 _FLEXIBILITY_STATED = re.compile(
     r"\b(?:(?:date|deadline|launch)(?: date)? (?:is|isn't|is not|can(?:'t|not)?|could|will(?: not)?|won't) "
     r"(?:fixed|firm|flexible|locked|move|slip|negotiable)|no hard (?:deadline|date)|(?:hard|firm|fixed|soft|flexible) "
-    r"(?:deadline|date)|not (?:a )?(?:hard|firm|fixed)|(?:can|could) (?:slip|move)|non-negotiable|nice to have)\b",
+    r"(?:deadline|date)|not (?:a )?(?:hard|firm|fixed)|(?:can|could) (?:slip|move)|non-negotiable|nice to have|"
+    r"(?:doesn't|does not|won't|will not|can't|cannot|isn't going to) (?:change|move|slip)"
+    r"|is (?:fixed|locked|final))\b",
     re.I,
 )
 
@@ -180,9 +182,10 @@ def _context_block(
             missing.append(element.label.lower())
     flexible = pm_context.deadline_flexible if pm_context else None
     has_deadline = any(e.element == "deadline" and e.present for e in analysis.context)
+    rigid = any(f.category == "deadline-rigidity" for f in analysis.findings)
     if flexible is not None:
         lines.append("- The date can move: " + ("yes" if flexible else "no"))
-    elif has_deadline and not short and not _FLEXIBILITY_STATED.search(draft):
+    elif has_deadline and not short and not rigid and not _FLEXIBILITY_STATED.search(draft):
         lines.append("- The date can move: [needs: can the date move, and why that date?]")
     changes = []
     if missing:

@@ -1,84 +1,185 @@
-"""Offline curiosity questions for a design review, built from the complexity flags, ambiguities and gaps.
-Open, non-leading, and checked against the linter by the tests."""
+"""Offline curiosity questions for a design review, about this request: they name what the draft names
+(systems, features, customers, dates) and the complexity found, from the templates of `rules/questions.yaml`.
+Generic questions only fill a category that has no specific one, or a list that is still short. Open,
+non-leading; a question the linter flags is dropped (the tests lint them all)."""
 
 from __future__ import annotations
 
-from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
+import re
+from functools import cache
+from pathlib import Path
 
+from assistant.checks.fixes import capture, fill
+from assistant.checks.guards import DATE_RE, find_facts
+from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
+from assistant.text.document import Document
+
+QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "rules" / "questions.yaml"
 _DEPENDENCY_CATEGORIES = {"integration", "api-compat", "compliance-privacy", "security", "payments", "ml-ai"}
 _MAX_FLAG_QUESTIONS = 4
 _MAX_AMBIGUITY_QUESTIONS = 3
+_SHORT_LIST, _MAX_QUESTIONS = 6, 10
+
+GENERIC = {
+    "complexity-drivers": "What parts of this are harder than they look from the outside?",
+    "trade-offs": "If we take this on, what would we have to delay or drop to make room?",
+    "smaller-version": "Is there a smaller version we could ship first and learn from?",
+    "risks-unknowns": "What don't we know yet that could change the approach?",
+    "dependencies": "Does this depend on work in progress elsewhere, and who else should be in the conversation?",
+}
+_DEPENDENCY_QUESTION = (
+    "Which other teams, vendors or reviews (for example legal or security) does this depend on, "
+    "and when should we bring them in?"
+)
+_CUSTOMER_CUE = re.compile(r"(?:\b(?:for|customer|client|promised|told|to|with)\s+)$", re.I)
+_DATE_FACT = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|next |end of", re.I)
+
+
+@cache
+def _templates() -> dict:
+    import yaml
+
+    return yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
 
 
 def build_questions(
     flags: list[ComplexityFlag],
     ambiguities: list[AmbiguityFinding],
     context: list[ContextElement],
+    text: str = "",
 ) -> list[Question]:
-    """A short, categorised list: complexity drivers, trade-offs, smaller version, risks, dependencies."""
-    questions: list[Question] = [
-        Question(
-            category="complexity-drivers",
-            text="What parts of this are harder than they look from the outside?",
-        )
-    ]
-    questions += [Question(category="complexity-drivers", text=f.question) for f in flags[:_MAX_FLAG_QUESTIONS]]
+    """A short, categorised list about this request: complexity drivers, trade-offs, a smaller version,
+    risks and dependencies. Without the draft's text the questions are the generic ones."""
+    named = _Named(text)
+    request = _templates()["request"]
+    specific: dict[str, list[str]] = {category: [] for category in GENERIC}
 
-    present = {e.element for e in context if e.present}
-    if "deadline" in present:
-        questions.append(
-            Question(
-                category="trade-offs",
-                text="Given the date in the request, which trade-offs should I know about "
-                "before I talk to stakeholders?",
-            )
+    if named.thing:
+        specific["complexity-drivers"].append(fill(request["thing"], {"thing": named.thing}) or "")
+    for flag in flags[:_MAX_FLAG_QUESTIONS]:
+        specific["complexity-drivers"].append(_flag_question(flag, named, text))
+    if named.date:
+        specific["trade-offs"].append(fill(request["date"], {"date": named.date}) or "")
+    if named.thing:
+        specific["smaller-version"].append(fill(request["smaller"], {"thing": named.thing}) or "")
+    for flag in flags[:1]:
+        specific["smaller-version"].append(
+            f"For the {_lower_first(flag.title)} part, would a first step like this help, or is there a better cut? "
+            f"{flag.smaller_version}"
         )
-    questions.append(
-        Question(
-            category="trade-offs",
-            text="If we take this on, what would we have to delay or drop to make room?",
-        )
-    )
-
-    questions.append(
-        Question(category="smaller-version", text="Is there a smaller version we could ship first and learn from?")
-    )
-    for flag in flags[:2]:
-        questions.append(
-            Question(
-                category="smaller-version",
-                text=f"For the {_lower_first(flag.title)} part, would a first step like this help, "
-                "or is there a better cut? "
-                f"{flag.smaller_version}",
-            )
-        )
-
-    questions.append(Question(category="risks-unknowns", text="What don't we know yet that could change the approach?"))
+    if named.customer:
+        specific["risks-unknowns"].append(fill(request["customer"], {"customer": named.customer}) or "")
     seen_terms: set[str] = set()
     for amb in ambiguities:
-        term = amb.text.lower()
-        if term in seen_terms:
+        if amb.text.lower() in seen_terms:
             continue
-        seen_terms.add(term)
-        questions.append(Question(category="risks-unknowns", text=amb.question))
+        seen_terms.add(amb.text.lower())
+        specific["risks-unknowns"].append(amb.question)
         if len(seen_terms) >= _MAX_AMBIGUITY_QUESTIONS:
             break
-
+    if named.system and not any(named.system in q for q in specific["complexity-drivers"]):
+        specific["dependencies"].append(fill(request["name"], {"name": named.system}) or "")
     if any(f.category in _DEPENDENCY_CATEGORIES for f in flags):
-        questions.append(
-            Question(
-                category="dependencies",
-                text="Which other teams, vendors or reviews (for example legal or security) does this depend on, "
-                "and when should we bring them in?",
-            )
-        )
-    questions.append(
-        Question(
-            category="dependencies",
-            text="Does this depend on work in progress elsewhere, and who else should be in the conversation?",
-        )
-    )
-    return questions
+        specific["dependencies"].append(_DEPENDENCY_QUESTION)
+
+    has_deadline = any(e.element == "deadline" and e.present for e in context)
+    questions: list[Question] = []
+    for category, texts in specific.items():
+        texts = [t for t in dict.fromkeys(texts) if t and _clean(t)]
+        if not texts:
+            texts = [GENERIC[category]]
+        questions += [Question(category=category, text=t) for t in texts]  # type: ignore[arg-type]
+    fillers = [("trade-offs", GENERIC["trade-offs"]), ("risks-unknowns", GENERIC["risks-unknowns"])]
+    if has_deadline and not named.date:
+        fillers.insert(0, ("trade-offs", "Given the date in the request, which trade-offs should I know about?"))
+    fillers += [(c, t) for c, t in GENERIC.items()]
+    have = {q.category for q in questions}
+    for category, generic in fillers:
+        if len(questions) >= _SHORT_LIST:
+            break
+        if category in ("complexity-drivers", "smaller-version") and category in have:
+            continue  # a question about this request already asks it
+        if all(q.text != generic for q in questions):
+            questions.append(Question(category=category, text=generic))  # type: ignore[arg-type]
+    order = list(GENERIC)
+    questions.sort(key=lambda q: order.index(q.category))
+    return questions[:_MAX_QUESTIONS]
+
+
+class _Named:
+    """What the draft names: the thing asked for, a date, a customer and a system (first of each)."""
+
+    def __init__(self, text: str) -> None:
+        self.thing = self.date = self.customer = self.system = None
+        self.names: list[str] = []
+        if not text.strip():
+            return
+        doc = Document(text)
+        for start, end in doc.sentences:
+            parts = capture(text[start:end])
+            self.thing = self.thing or _short(parts.get("thing"))
+            self.date = self.date or parts.get("date")
+        for fact in find_facts(text):
+            fact = None if _DATE_FACT.search(fact) or DATE_RE.search(fact) else _name_of(fact)
+            if not fact or fact in self.names:
+                continue  # dates, numbers and acronyms (CSV, SSO) are not names
+            self.names.append(fact)
+            at = text.find(fact)
+            possessive = text[at + len(fact) : at + len(fact) + 2] in ("'s", "’s")
+            if self.customer is None and (_CUSTOMER_CUE.search(text[:at]) or possessive):
+                self.customer = fact
+            elif self.system is None:
+                self.system = fact
+        if self.customer and self.system is None and len(self.names) > 1:
+            self.system = next(n for n in self.names if n != self.customer)
+
+    def name_near(self, text: str, start: int | None) -> str | None:
+        """A name in the sentence at `start` (the one a flag sits in), else None."""
+        if start is None:
+            return None
+        doc = Document(text)
+        s_start, s_end = doc.sentence_at(start)
+        sentence = text[s_start:s_end]
+        return next((n for n in self.names if n in sentence and n != self.customer), None)
+
+
+def _name_of(fact: str) -> str | None:
+    """A name from a capitalised fact: "Acme SSO" -> "Acme", "Halcyon Travel's" -> "Halcyon Travel"; None for
+    acronyms and numbers."""
+    words = re.sub(r"['’]s$", "", fact).split()
+    while words and not re.search(r"[a-z]", words[-1]):
+        words.pop()
+    if not words or not re.search(r"[a-z]", words[0]):
+        return None
+    return " ".join(words)
+
+
+def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
+    """The category's template filled with the flag's trigger (and a name in its sentence), or its question."""
+    parts = {"trigger": flag.trigger}
+    name = named.name_near(text, flag.start) if text else None
+    if name and name.lower() not in flag.trigger.lower():
+        parts["name"] = name
+    elif name:
+        parts["trigger"], parts["name"] = flag.trigger, name
+    for template in _templates()["flags"].get(flag.category, ()):
+        filled = fill(template, parts)
+        if filled and _clean(filled):
+            return filled
+    return flag.question
+
+
+def _short(thing: str | None) -> str | None:
+    """The thing asked for, when it is short enough to name in a question (up to eight words)."""
+    if not thing or len(thing.split()) > 8 or re.search(r"[?\"“]", thing):
+        return None
+    return thing
+
+
+def _clean(question: str) -> bool:
+    from assistant.checks.lint import find_trust_phrases
+
+    return not [f for f in find_trust_phrases(question) if f.severity != "suggestion"]
 
 
 def _lower_first(title: str) -> str:
