@@ -118,7 +118,7 @@ _VERBS = (
 _ASK = re.compile(
     r"(?:(?:\b(?:can|could|would|will) (?:we|you|the team|someone|engineering|they)|\b(?:we|i|you) (?:just |also )?"
     r"need(?:s)? (?:you )?to|\bplease|\blet's|\bto)(?: (?:just|please|quickly|simply|also|maybe|easily|really))* "
-    r"|^(?:(?:just|please|also|and) )*)"
+    r"|^(?:(?:just|please|also|and) )*|[:;—–]\s+(?:(?:just|please|also|and) )*)"
     rf"(?P<ask>(?:{_VERBS})\b[^,.;:!?]*?)"
     r"(?=[,.;:!?]|\s+(?:by|before|until|so|because|since|as soon|asap|real quick|right now|today|tomorrow|this week|"
     r"for (?:the )?(?:board|demo|ceo|investors|launch)|if|while|when|too|as well|instead|this time|in (?:\d+|one|two|"
@@ -454,7 +454,10 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         repair = _rule_repair(finding)
         start, end = finding.start, finding.end
         matched = text[start:end]
-        if repair.action == "delete":
+        at_start = not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:"
+        label = re.match(r"\s*:\s+", text[end:])
+        if repair.action == "delete" or (at_start and label and repair.action == "replace-phrase"):
+            # a label that opens the sentence ("Minor tweak: X", "Quick question: X") says X
             tail = re.match(r"[\s:,;—–-]*", text[end:])
             end += tail.end() if tail else 0
             new = ""

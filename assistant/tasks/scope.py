@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from assistant.checks.complexity import find_complexity
-from assistant.checks.guards import DATE_RE, find_estimates, find_invented_claims, guard_text
+from assistant.checks.fixes import capture, repair_sentence
+from assistant.checks.guards import DATE_RE, fact_kept, find_estimates, find_facts, find_invented_claims, guard_text
 from assistant.checks.lint import find_trust_phrases
-from assistant.checks.offline import first_sentence, is_phrase_fix, phrase_replacement, starts_sentence, tidy
-from assistant.checks.ruleset import trust_rules
+from assistant.checks.offline import first_sentence
 from assistant.llm.calls import PreparedCall, WireModel, estimate_tokens, llm_result, prepare, send
 from assistant.llm.prompt_files import load_prompt
 from assistant.schemas import (
@@ -207,51 +207,71 @@ class ScopeChangeResult(_Model):
 
 # ---------------------------------------------------------------- offline brief
 def restate_change(change: str) -> tuple[str, list[Change], list[Finding]]:
-    """The change without minimising, blaming or impact-deciding phrasing; what was changed; the findings.
+    """The change in the PM's words with the damaging phrasing repaired; what was changed; the findings.
 
-    Phrase-level findings get the rule's replacement; a sentence whose rule rewrites the whole sentence
-    (e.g. "This shouldn't affect the timeline") is left out: its claim is an open question, not a fact.
+    Each flagged sentence is repaired whole (`checks.fixes`): "Small tweak from sales: add per-team filters,
+    demo-ready by Thursday." says who asked, what and when ("Sales asked to add per-team filters, for a
+    demo on Thursday."). Every fact stays; a sentence without a clean repair stays as written, its finding
+    listed. Only a change note with nothing left to say becomes a `[needs: …]` slot.
     """
     doc = Document(change)
-    findings = find_trust_phrases(doc)
-    rules = {r.id: r for r in trust_rules()}
-    dropped: dict[tuple[int, int], Finding] = {}
+    findings = [f for f in find_trust_phrases(doc) if f.severity != "suggestion"]
+    by_sentence: dict[tuple[int, int], list[Finding]] = {}
     for finding in findings:
-        if finding.severity != "suggestion" and not is_phrase_fix(rules[finding.rule_id].fix):
-            dropped.setdefault(doc.sentence_at(finding.start), finding)
-    edits: list[tuple[int, int, str]] = []
-    changes: list[Change] = []
-    for (start, end), finding in sorted(dropped.items()):
-        edits.append((start, end, ""))
-        changes.append(
-            Change(
-                description=f'Left out "{change[start:end]}"; it is listed as an open question instead.',
-                reason=_first_clause(finding.why),
-            )
-        )
-    for finding in findings:
-        fix = rules[finding.rule_id].fix
-        if finding.severity == "suggestion" or not is_phrase_fix(fix):
+        by_sentence.setdefault(doc.sentence_at(finding.start), []).append(finding)
+    pieces, changes, cursor = [], [], 0
+    for (start, end), found in sorted(by_sentence.items()):
+        if start < cursor:
             continue
-        if any(s <= finding.start < e for s, e in dropped):
-            continue
-        end, replacement = finding.end, phrase_replacement(finding, fix, change)
-        lead_in = re.match(r"\s*[:,–-]\s*", change[end:])
-        if finding.category == "minimizing-change" and lead_in and starts_sentence(change, finding.start):
-            end, replacement = end + lead_in.end(), ""  # "Just a minor tweak: X" says X
-        edits.append((finding.start, end, replacement))
-        changes.append(
-            Change(
-                description=f'Restated "{finding.text}" as "{replacement}".'
-                if replacement
-                else f'Removed "{finding.text}".',
-                reason=_first_clause(finding.why),
+        sentence = change[start:end]
+        restated = _who_asked_what(sentence, found)
+        if restated is None:
+            local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
+            restated = repair_sentence(sentence, local)
+        reason = _first_clause(found[0].why)
+        if restated is None:
+            changes.append(
+                Change(
+                    description=f'Kept "{sentence}" as you wrote it (no restatement keeps every fact).', reason=reason
+                )
             )
-        )
-    text = change
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    return tidy(text).strip() or "[needs: what exactly changed?]", changes, findings
+            restated = sentence
+        elif restated != sentence:
+            changes.append(Change(description=f'Restated "{sentence}" as "{restated}".', reason=reason))
+        pieces += [change[cursor:start], restated]
+        cursor = end
+    pieces.append(change[cursor:])
+    text = " ".join("".join(pieces).split(" ")).strip()
+    return text or "[needs: what exactly changed?]", changes, findings
+
+
+_RESTATE_CATEGORIES = frozenset({"minimizing-change", "interruption", "demo-pressure", "deadline-rigidity"})
+
+
+def _who_asked_what(sentence: str, found: list[Finding]) -> str | None:
+    """ "Small tweak from sales: add X, demo-ready by Thursday." -> "Sales asked to add X, for a demo on
+    Thursday." when the sentence names the requester and the ask and the result keeps every fact."""
+    if not any(f.category in _RESTATE_CATEGORIES for f in found):
+        return None
+    parts = capture(sentence)
+    if "requester" not in parts or "ask" not in parts:
+        return None
+    when = ""
+    if "date" in parts:
+        demo = any(f.category == "demo-pressure" for f in found)
+        when = f", for a demo {parts['on_date']}" if demo else f" {parts['when']}"
+    requester = parts["requester"][:1].upper() + parts["requester"][1:]
+    restated = f"{requester} asked to {parts['ask']}{when}."
+    return restated if all(fact_kept(f, restated) for f in find_facts(sentence)) else None
+
+
+def requester_of(change: str) -> str | None:
+    """Who asked for the change, in the change note's words ("from sales" -> "Sales"), or None."""
+    for start, end in Document(change).sentences:
+        who = capture(change[start:end]).get("requester")
+        if who:
+            return who[:1].upper() + who[1:]
+    return None
 
 
 def offline_brief(inp: ScopeChangeInput) -> EngineeringBrief:
@@ -260,7 +280,7 @@ def offline_brief(inp: ScopeChangeInput) -> EngineeringBrief:
     flags = find_complexity(inp.change)
     return EngineeringBrief(
         what_changed=what_changed,
-        why=inp.who_why or WHY_SLOT,
+        why=inp.who_why or _why_from_note(inp.change),
         unknowns=_unknowns(inp, flags, findings),
         questions=offline_questions(inp, flags),
         opening_line=_opening_line(inp),
@@ -271,6 +291,15 @@ def offline_brief(inp: ScopeChangeInput) -> EngineeringBrief:
         complexity=flags,
         inputs=inp,
     )
+
+
+def _why_from_note(change: str) -> str:
+    """The why line when the PM gave no who/why: who asked, if the change note says, and a slot for why."""
+    requester = requester_of(change)
+    return f"{requester} asked for it. {WHY_ONLY_SLOT}" if requester else WHY_SLOT
+
+
+WHY_ONLY_SLOT = "[needs: why do they need it, and why now?]"
 
 
 def offline_questions(inp: ScopeChangeInput, flags: list[ComplexityFlag] | None = None) -> list[BriefQuestion]:
@@ -359,7 +388,7 @@ _SLOTS = re.compile(r"\[(?:needs|impact|trade-off):[^\]]*\]")
 def offline_stakeholder_draft(inp: ScopeChangeInput, brief: EngineeringBrief | None = None) -> StakeholderDraft:
     """A message with the change and visible slots for the impact and each option's trade-off."""
     brief = brief or offline_brief(inp)
-    why = f"Who asked and why: {_sentence(brief.why)}" if inp.who_why else WHY_SLOT
+    why = f"Who asked and why: {_sentence(brief.why)}" if inp.who_why else _why_from_note(inp.change)
     change = f"{brief.what_changed.rstrip()} {why}"
     impact = "I am assessing the impact with the engineering lead before we commit to anything. " + IMPACT_SLOT
     options = [TradeOffOption(option=o, trade_off=t) for o, t in OFFLINE_OPTIONS]

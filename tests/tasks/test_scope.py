@@ -34,6 +34,7 @@ from assistant.tasks.scope import (
     offline_brief,
     offline_stakeholder_draft,
     prepare_scope_change,
+    restate_change,
 )
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
@@ -443,3 +444,42 @@ def test_a_name_ending_a_paragraph_does_not_run_on_into_the_next_heading() -> No
     assert "lives in Slack." in result.stakeholder.result.change
     assert result.consistency.result.findings == [] and result.stakeholder.guards.passed
     assert check_consistency(result.brief.result, "Finance uses Slack\n\nEngineering impact: [impact: …]") == []
+
+
+# -------------------------------------------------------------------------- restatement keeps the change
+ISSUE_CHANGE = "Small tweak from sales: add per-team filters and a PDF export, demo-ready by Thursday."
+
+
+def test_restatement_says_who_asked_what_and_when_in_the_pms_words() -> None:
+    what, changes, _ = restate_change(ISSUE_CHANGE)
+    assert what == "Sales asked to add per-team filters and a PDF export, for a demo on Thursday."
+    assert changes and "needs:" not in what
+
+
+def test_brief_and_stakeholder_draft_keep_the_change_and_slot_only_the_missing_why() -> None:
+    inp = ScopeChangeInput(
+        original="Reports page: monthly revenue table with CSV export, for finance.", change=ISSUE_CHANGE
+    )
+    brief = offline_brief(inp)
+    message = offline_stakeholder_draft(inp, brief).text
+    assert brief.why.startswith("Sales asked for it.") and "[needs: why" in brief.why
+    for part in ("per-team filters", "PDF export", "Thursday", "Sales"):
+        assert part in brief.what_changed and part in message
+    assert "[needs: what exactly changed?]" not in message
+    assert "[needs: who asked for this change" not in message
+
+
+def test_a_minimising_label_before_a_colon_is_dropped_and_the_change_kept() -> None:
+    what, _, _ = restate_change("Just a minor tweak: the CEO wants dark mode too.")
+    assert what == "The CEO wants dark mode too."
+
+
+def test_restatement_passes_the_text_quality_check_and_keeps_every_fact() -> None:
+    from assistant.checks.quality import check_quality
+
+    for note in (
+        ISSUE_CHANGE,
+        "Tiny change to the mobile app spec: it should work offline. This shouldn't affect the timeline.",
+    ):
+        what, _, _ = restate_change(note)
+        assert check_quality(what, note) == []
