@@ -83,16 +83,19 @@ def build_questions(
         specific["dependencies"].append(_DEPENDENCY_QUESTION)
 
     has_deadline = any(e.element == "deadline" and e.present for e in context)
+    generic = dict(GENERIC)
+    if named.thing:  # the generic questions name the thing asked for
+        generic.update({c: fill(request[c], {"thing": named.thing}) or t for c, t in GENERIC.items() if c in request})
     questions: list[Question] = []
     for category, texts in specific.items():
         texts = [t for t in dict.fromkeys(texts) if t and _clean(t)]
         if not texts:
-            texts = [GENERIC[category]]
+            texts = [generic[category]]
         questions += [Question(category=category, text=t) for t in texts]  # type: ignore[arg-type]
-    fillers = [("trade-offs", GENERIC["trade-offs"]), ("risks-unknowns", GENERIC["risks-unknowns"])]
+    fillers = [("trade-offs", generic["trade-offs"]), ("risks-unknowns", generic["risks-unknowns"])]
     if has_deadline and not named.date:
         fillers.insert(0, ("trade-offs", "Given the date in the request, which trade-offs should I know about?"))
-    fillers += [(c, t) for c, t in GENERIC.items()]
+    fillers += [(c, t) for c, t in generic.items() if _clean(t)]
     have = {q.category for q in questions}
     for category, generic in fillers:
         if len(questions) >= _SHORT_LIST:
@@ -156,6 +159,8 @@ def _name_of(fact: str) -> str | None:
 
 def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
     """The category's template filled with the flag's trigger (and a name in its sentence), or its question."""
+    if len(flag.trigger.split()) > 5 or re.search(r"[.?!]\s*$", flag.trigger):
+        return flag.question  # a clause-wide trigger (the semantic layer) does not read inside a template
     parts = {"trigger": flag.trigger}
     name = named.name_near(text, flag.start) if text else None
     if name and name.lower() not in flag.trigger.lower():
