@@ -59,6 +59,9 @@ COMPLEXITY_CATEGORIES: tuple[str, ...] = (
 )
 
 Source = Literal["offline", "model"]
+# Which detection layer found a trust finding or a complexity flag: a rule's pattern, the bundled sentence
+# classifier (assistant/checks/semantic.py), or a model whose quote was verified against the draft.
+Layer = Literal["rule", "semantic", "model"]
 T = TypeVar("T", bound=BaseModel)
 
 
@@ -86,6 +89,8 @@ class Finding(TextSpan):
     message: str
     why: str
     replacements: list[str]
+    source: Layer = "rule"
+    confidence: float | None = None
 
 
 class AmbiguityFinding(TextSpan):
@@ -143,6 +148,8 @@ class ComplexityFlag(_Model):
     question: str
     smaller_version: str
     source: Source = "offline"
+    layer: Layer = "rule"  # `source` says which engine wrote the flag; `layer` which detection found it
+    confidence: float | None = None
 
 
 class ComplexityReport(_Model):

@@ -3,13 +3,16 @@ each with a curiosity question and a possible smaller first version; never a tim
 
 from __future__ import annotations
 
-from assistant.checks.ruleset import complexity_rules
+from assistant.checks.ruleset import complexity_rules, cosmetic_rule
 from assistant.schemas import ComplexityFlag
 from assistant.text.document import Document
 
 
-def find_complexity(text: str | Document) -> list[ComplexityFlag]:
-    """One flag per category that the request triggers, anchored on its first trigger, in text order."""
+def find_complexity(text: str | Document, *, semantic: bool | None = None) -> list[ComplexityFlag]:
+    """One flag per category that the request triggers, anchored on its first trigger, in text order.
+
+    Rules first; then (unless `semantic=False` or `ASSISTANT_SEMANTIC=false`) the semantic layer adds
+    categories it hears in a sentence that no rule triggered."""
     doc = text if isinstance(text, Document) else Document(text)
     flags: list[ComplexityFlag] = []
     for rule in complexity_rules():
@@ -31,5 +34,51 @@ def find_complexity(text: str | Document) -> list[ComplexityFlag]:
                 smaller_version=rule.smaller_version,
             )
         )
+    from assistant.checks import semantic as semantic_layer
+
+    if semantic_layer.enabled(semantic):
+        flags += _semantic_flags(doc, {f.category for f in flags})
+    flags = [f for f in flags if not _in_cosmetic_sentence(doc, f)]
     flags.sort(key=lambda f: (f.start or 0, f.category))
+    return flags
+
+
+def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag) -> bool:
+    """Whether the flag is anchored in a sentence that only changes copy, colour, order or a link."""
+    if flag.start is None:
+        return False
+    start, end = doc.sentence_at(flag.start)
+    return cosmetic_rule().matches(doc.text[start:end])
+
+
+def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:
+    """Categories the semantic layer hears in a sentence that no rule triggered, anchored on that sentence.
+
+    Each sentence of the request is scored on its own; a flag carries its category's texts from the rule
+    file, `layer="semantic"` and the probability as `confidence`."""
+    from assistant.checks import semantic
+
+    rules = {rule.category: rule for rule in complexity_rules()}
+    flags: list[ComplexityFlag] = []
+    for hit in semantic.classify_clauses("complexity", semantic.sentence_units(doc)):
+        category = hit.label
+        line, _ = doc.line_col(hit.clause.start)
+        if category in found or category not in rules or doc.is_silenced(line, category, category):
+            continue
+        found.add(category)
+        rule = rules[category]
+        flags.append(
+            ComplexityFlag(
+                category=category,
+                title=rule.title,
+                trigger=hit.clause.text,
+                start=hit.clause.start,
+                end=hit.clause.end,
+                why=rule.why,
+                question=rule.question,
+                smaller_version=rule.smaller_version,
+                layer="semantic",
+                confidence=round(hit.confidence, 3),
+            )
+        )
     return flags

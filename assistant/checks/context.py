@@ -3,7 +3,10 @@ a request carries, with the evidence span, and a question for each one that is m
 
 from __future__ import annotations
 
-from assistant.checks.ruleset import context_rules
+import re
+from functools import cache
+
+from assistant.checks.ruleset import RULES_DIR, context_rules
 from assistant.schemas import ContextElement, ContextReport, PMContext
 from assistant.text.document import Document
 
@@ -27,6 +30,8 @@ def check_context(text: str | Document, pm_context: PMContext | None = None) -> 
             elements.append(ContextElement(element=rule.element, label=rule.label, present=True, evidence=given))
             continue
         hit = rule.matcher.first(doc)
+        if hit is None and rule.element == "who":
+            hit = named_who(doc)
         if hit is None:
             elements.append(
                 ContextElement(element=rule.element, label=rule.label, present=False, question=rule.question)
@@ -45,6 +50,35 @@ def check_context(text: str | Document, pm_context: PMContext | None = None) -> 
             )
         )
     return ContextReport(elements=elements)
+
+
+_NAME = r"[A-Z][\w&.-]*[A-Za-z0-9](?: (?:[A-Z][\w&.-]*[A-Za-z0-9]|&))?(?: [A-Z][\w&.-]*[A-Za-z0-9])?"
+
+
+@cache
+def _name_patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+    import yaml
+
+    raw = yaml.safe_load((RULES_DIR / "context_names.yaml").read_text(encoding="utf-8"))
+    patterns = tuple(re.compile(p.replace("{NAME}", f"(?P<name>{_NAME})")) for p in raw["cased_patterns"])
+    return patterns, frozenset(raw["not_names"])
+
+
+def named_who(doc: Document) -> tuple[int, int] | None:
+    """The first named customer, team or person in the draft (case-sensitive, `rules/context_names.yaml`)."""
+    patterns, not_names = _name_patterns()
+    best: tuple[int, int] | None = None
+    for pattern in patterns:
+        for match in pattern.finditer(doc.text):
+            name = match.groupdict().get("name")
+            if name is not None and (name.split()[0] in not_names or name in not_names):
+                continue
+            if doc.is_skipped(match.start(), match.end()):
+                continue
+            if best is None or match.start() < best[0]:
+                best = match.span()
+            break
+    return best
 
 
 def _given_in_context(pm_context: PMContext | None, element: str) -> str | None:

@@ -47,6 +47,49 @@ def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -
     return findings
 
 
+def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[Finding]:
+    """Clauses the semantic layer puts in a trust category that no rule finding of that category covers.
+
+    Each finding spans its clause, carries its category's message, why and replacements, severity
+    `warning`, `source="semantic"` and the classifier's probability as `confidence`. Clauses in quotes,
+    code or `>` quotes are skipped, and an ignore comment silences them like a rule."""
+    from assistant.checks import semantic
+    from assistant.checks.ruleset import trust_categories
+
+    doc = _document(text)
+    declared = trust_categories()
+    found: list[Finding] = []
+    for hit in semantic.classify_clauses("trust", semantic.clauses(doc)):
+        clause, category = hit.clause, hit.label
+        rule_id = f"{category}.semantic"
+        line, column = doc.line_col(clause.start)
+        if doc.is_silenced(line, rule_id, category) or category not in declared:
+            continue
+        if not declared[category].cued(clause.text):
+            continue
+        if any(f.category == category and f.start < clause.end and clause.start < f.end for f in existing):
+            continue
+        entry = declared[category]
+        found.append(
+            Finding(
+                rule_id=rule_id,
+                category=category,
+                severity="warning",
+                message=entry.message,
+                why=entry.why,
+                replacements=list(entry.replacements),
+                text=doc.text[clause.start : clause.end],
+                start=clause.start,
+                end=clause.end,
+                line=line,
+                column=column,
+                source="semantic",
+                confidence=round(hit.confidence, 3),
+            )
+        )
+    return found
+
+
 def find_ambiguities(text: str | Document) -> list[AmbiguityFinding]:
     """Vague terms an engineer must pin down before estimating, each with the question they will ask."""
     doc = _document(text)
@@ -75,10 +118,18 @@ def _without_overlaps(found: list[AmbiguityFinding]) -> list[AmbiguityFinding]:
     return kept
 
 
-def lint(text: str, *, ambiguity: bool = True, min_severity: str = "suggestion") -> LintReport:
-    """Lint a draft: trust-damaging phrases, and (unless turned off) vague terms as a separate group."""
+def lint(
+    text: str, *, ambiguity: bool = True, min_severity: str = "suggestion", semantic: bool | None = None
+) -> LintReport:
+    """Lint a draft: trust-damaging phrases (rules, then the semantic layer unless `semantic=False` or
+    `ASSISTANT_SEMANTIC=false`), and (unless turned off) vague terms as a separate group."""
+    from assistant.checks import semantic as semantic_layer
+
     doc = Document(text)
+    findings = find_trust_phrases(doc, min_severity)
+    if semantic_layer.enabled(semantic) and SEVERITY_RANK["warning"] >= SEVERITY_RANK[min_severity]:
+        findings = sorted(findings + find_semantic_trust(doc, findings), key=lambda f: (f.start, -f.end, f.rule_id))
     return LintReport(
-        findings=find_trust_phrases(doc, min_severity),
+        findings=findings,
         ambiguities=find_ambiguities(doc) if ambiguity else [],
     )

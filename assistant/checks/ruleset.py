@@ -20,7 +20,7 @@ from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from assistant.schemas import CONTEXT_ELEMENT_IDS
-from assistant.text.document import Document, is_word_char
+from assistant.text.document import Document, fold, is_word_char
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
@@ -521,3 +521,74 @@ def complexity_rules() -> tuple[ComplexityRule, ...]:
 @cache
 def context_rules() -> tuple[ContextRule, ...]:
     return tuple(_validated("context.yaml", ContextRule))
+
+
+@dataclass(frozen=True)
+class TrustCategory:
+    """A trust category as declared in `rules/trust_categories.yaml`: what a semantic finding says."""
+
+    id: str
+    label: str
+    message: str
+    why: str
+    replacements: tuple[str, ...]
+    cues: re.Pattern[str]
+
+    def cued(self, clause: str) -> bool:
+        """Whether the clause holds one of the words this category's meaning rides on."""
+        return self.cues.search(fold(clause)) is not None
+
+
+@cache
+def trust_categories() -> dict[str, TrustCategory]:
+    """The declared trust categories by id; each must have its rule file under `rules/trust/` and back."""
+    import yaml
+
+    path = RULES_DIR / "trust_categories.yaml"
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out: dict[str, TrustCategory] = {}
+    for raw in loaded.get("categories") or []:
+        try:
+            entry = TrustCategory(
+                id=str(raw["id"]), label=str(raw["label"]), message=str(raw["message"]), why=str(raw["why"]),
+                replacements=tuple(str(r) for r in raw["replacements"]),
+                cues=re.compile(rf"(?<![\w'])(?:{raw['cues']})(?![\w'])"),
+            )  # fmt: skip
+        except (KeyError, TypeError, re.error) as exc:
+            raise RuleError(f"{path.name}: malformed category entry {raw!r}: {exc}") from None
+        out[entry.id] = entry
+    files = {p.stem for p in (RULES_DIR / TRUST_DIR).glob("*.yaml")}
+    if set(out) != files:
+        raise RuleError(f"{path.name}: declared {sorted(out)} but rules/trust/ has {sorted(files)}")
+    return out
+
+
+@dataclass(frozen=True)
+class CosmeticRule:
+    """Sentences that only change how something looks or reads (`rules/cosmetic.yaml`)."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...]
+    cosmetic: tuple[str, ...]
+    not_cosmetic: tuple[str, ...]
+
+    def matches(self, sentence: str) -> bool:
+        folded = fold(sentence)
+        return any(p.search(folded) for p in self.patterns) and not any(p.search(folded) for p in self.unless)
+
+
+@cache
+def cosmetic_rule() -> CosmeticRule:
+    """The cosmetic-request rule, compiled once."""
+    import yaml
+
+    path = RULES_DIR / "cosmetic.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        compiled = [
+            tuple(re.compile(rf"(?<![\w-])(?:{p})(?![\w-])") for p in raw[key]) for key in ("patterns", "unless")
+        ]
+        examples = raw["examples"]
+        return CosmeticRule(compiled[0], compiled[1], tuple(examples["cosmetic"]), tuple(examples["not_cosmetic"]))
+    except (KeyError, TypeError, re.error) as exc:
+        raise RuleError(f"{path.name}: {exc}") from None

@@ -71,7 +71,8 @@ def test_trust_rule_is_silent_on_its_should_not_flag_examples(rule_id):
 @pytest.mark.parametrize("rule_id", sorted(TRUST))
 def test_trust_rule_replacements_and_fix_pass_the_linter(rule_id):
     rule = TRUST[rule_id]
-    for text in [*rule.replacements, rule.fix.with_]:
+    suggested = rule.fix.with_ if rule.fix.action != "delete-words" else ""  # delete-words holds a word list
+    for text in [t for t in (*rule.replacements, suggested) if t]:
         errors = [f for f in lint(text, ambiguity=False).findings if f.severity != "suggestion"]
         assert not errors, f"{rule_id} suggests wording the linter flags: {text!r} -> {errors}"
 
@@ -87,11 +88,39 @@ def test_ambiguity_rule_examples_hold(rule_id):
 
 @pytest.mark.parametrize("category", sorted(COMPLEXITY))
 def test_complexity_rule_examples_hold(category):
+    """Each complexity category flags its examples and stays silent on its `ok` ones, through the rules-only
+    check a user gets (the cosmetic-request gate included)."""
+    from assistant.checks.complexity import find_complexity
+
     rule = COMPLEXITY[category]
     for sentence in rule.examples.flag:
         assert _hits(rule, sentence), f"{category} should flag: {sentence}"
     for sentence in rule.examples.ok:
-        assert not _hits(rule, sentence), f"{category} should not flag: {sentence}"
+        found = {f.category for f in find_complexity(sentence, semantic=False)}
+        assert category not in found, f"{category} should not flag: {sentence}"
+
+
+def test_cosmetic_requests_hide_no_complexity_and_real_work_is_not_cosmetic():
+    from assistant.checks.ruleset import cosmetic_rule
+
+    rule = cosmetic_rule()
+    assert all(rule.matches(s) for s in rule.cosmetic), [s for s in rule.cosmetic if not rule.matches(s)]
+    assert not any(rule.matches(s) for s in rule.not_cosmetic), [s for s in rule.not_cosmetic if rule.matches(s)]
+
+
+def test_named_customers_teams_and_people_count_as_who():
+    import yaml
+
+    from assistant.checks.context import check_context
+    from assistant.checks.ruleset import RULES_DIR
+
+    examples = yaml.safe_load((RULES_DIR / "context_names.yaml").read_text(encoding="utf-8"))["examples"]
+    for text in examples["present"]:
+        who = next(e for e in check_context(text).elements if e.element == "who")
+        assert who.present, text
+    for text in examples["missing"]:
+        who = next(e for e in check_context(text).elements if e.element == "who")
+        assert not who.present, (text, who.evidence)
 
 
 @pytest.mark.parametrize("rule", context_rules(), ids=lambda r: r.element)
