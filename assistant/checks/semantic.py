@@ -10,7 +10,8 @@ reaches the threshold chosen on held-out writers for the precision target writte
 (for trust) the clause holds one of the category's cue words (`rules/trust_categories.yaml`).
 
 The encoder loads lazily and once per process, on one BLAS thread by default (see `encoder_threads`).
-Clause embeddings are cached, so a repeated sentence costs a dictionary look-up. Turn the layer off with `ASSISTANT_SEMANTIC=false` or `semantic=False`.
+Clause embeddings are cached, so a repeated sentence costs a dictionary look-up. Turn the layer off with
+`ASSISTANT_SEMANTIC=false` or `semantic=False`.
 """
 
 from __future__ import annotations
