@@ -31,13 +31,21 @@ INVITATION = "I don't know how complex this is. What am I missing, and is there 
 _SLOT = re.compile(r"\[needs: [^\]]+\]")
 
 
-def analyze(text: str, pm_context: PMContext | None = None) -> Analysis:
-    """Run every offline pass over a draft: trust phrases, vague terms, context gaps, complexity, questions."""
+def analyze(text: str, pm_context: PMContext | None = None, *, semantic: bool | None = None) -> Analysis:
+    """Run every offline pass over a draft: trust phrases, vague terms, context gaps, complexity, questions.
+
+    The semantic layer adds trust findings and complexity flags unless `semantic=False` or
+    `ASSISTANT_SEMANTIC=false` (see `assistant.checks.semantic`)."""
+    from assistant.checks import semantic as semantic_layer
+    from assistant.checks.lint import find_semantic_trust
+
     doc = Document(text)
     findings = find_trust_phrases(doc)
+    if semantic_layer.enabled(semantic):
+        findings = sorted(findings + find_semantic_trust(doc, findings), key=lambda f: (f.start, -f.end, f.rule_id))
     ambiguities = find_ambiguities(doc)
     context = check_context(doc, pm_context).elements
-    flags = find_complexity(doc)
+    flags = find_complexity(doc, semantic=semantic)
     return Analysis(
         findings=findings,
         ambiguities=ambiguities,
