@@ -3,14 +3,18 @@ the role-play and a debrief with no empty column; offline and replayed with an e
 
 from __future__ import annotations
 
+import html
+
 import httpx
 import pytest
 import respx
 from app_helpers import (
     ANSWERS,
+    CHANGE,
     KEYS,
     OPENAI_URL,
     OPENING,
+    ORIGINAL,
     fill_scope,
     open_page,
     schema_name,
@@ -20,8 +24,11 @@ from app_helpers import (
 )
 
 from assistant.evaluation.replay import openai_chat_completion, openai_error
-from assistant.tasks.rehearsal import PERSONAS
+from assistant.tasks.rehearsal import PERSONAS, Rehearsal
+from assistant.tasks.scope import ScopeChangeInput
 
+SQUEEZE = "It's just a small change, can you squeeze it in?"
+WHO_WHY = "Sales, for the Acme renewal"  # what fill_scope types
 STEPS = [
     "#### 1. Describe the change",
     "#### 2. Talk to the engineering lead first",
@@ -74,21 +81,29 @@ def test_rehearsal_page_offline_end_to_end() -> None:
     at.button(key="start_rehearsal").click().run()
     assert "Try opening with:" in texts(at)
     at.chat_input(key="pm_line").set_value(OPENING).run()
-    at.chat_input(key="pm_line").set_value("It's just a small change, can you squeeze it in?").run()
+    at.chat_input(key="pm_line").set_value(SQUEEZE).run()
     assert not at.exception
     assert [m.name for m in at.chat_message] == ["user", "assistant", "user", "assistant"]
     lead = "\n".join(str(m.value) for m in at.chat_message[3].markdown)
-    assert "worries me" in lead  # the scripted lead pushes back on "just a small change"
+    # the page shows the package's scripted lead, in character: the same session run directly says the same
+    session = Rehearsal.start(ScopeChangeInput(original=ORIGINAL, change=CHANGE, who_why=WHO_WHY, changed_before="1"))
+    session.reply(OPENING)
+    expected = session.reply(SQUEEZE).text
+    assert lead == html.escape(expected, quote=True)
 
     at.button(key="end_rehearsal").click().run()
     assert not at.exception
     shown = texts(at)
+    debrief = session.end()  # the package's own debrief of the same lines: the page shows all of it
     assert "**Asked before asserting** ●● 2/2" in shown
-    assert "**Did not bargain the estimate or trivialise** ○○ 0/2" in shown
-    assert "> squeeze it in" in shown  # the PM's own words as evidence
+    for item in debrief.items:
+        dots = "●" * item.score + "○" * (2 - item.score)
+        assert f"**{item.label}** {dots} {item.score}/2" in shown
+        for quote in item.evidence:  # the PM's own words as evidence
+            assert f"> {html.escape(quote, quote=True)}" in shown
     # offline there is no model score: two metrics in two columns, no empty third column
     assert [m.label for m in at.metric] == ["Rules score", "Your lines"]
-    assert [m.value for m in at.metric] == ["4/10", "2"]
+    assert [m.value for m in at.metric] == [f"{debrief.deterministic_score}/{debrief.max_score}", "2"]
     assert not at.chat_input  # the role-play has ended
 
     at.button(key="reset_rehearsal").click().run()
