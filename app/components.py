@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assistant.render.reports import grouped_questions
+from assistant.render.reports import grouped_questions, guard_banner
 from assistant.schemas import Analysis, ComplexityFlag, GuardFinding, Question, TaskResult
 
 SEVERITY_STYLE = {
@@ -210,7 +210,7 @@ def show_flags(flags: list[ComplexityFlag]) -> None:
 def show_guards(results: Iterable[TaskResult]) -> None:
     findings: list[tuple[str, GuardFinding]] = [(r.task, g) for r in results for g in r.guards.findings]
     if not findings:
-        st.success("Guards passed: no trust phrases, invented facts or estimates in the output.", icon="🛡️")
+        st.info(guard_banner(0), icon="🛡️")
         return
     st.warning(f"The guards found {plural(len(findings), 'issue')} in the output (shown, not hidden):", icon="🛡️")
     for task, g in findings:

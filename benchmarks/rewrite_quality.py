@@ -109,7 +109,8 @@ def drafts_report(items: list[dict], pairs: int) -> None:
     )
     print(f"  linter findings (warning or error) in the questions:         {q_lint}  (target 0)")
     for index, (before, after, notes) in enumerate(examples, 1):
-        print(f"\n--- pair {index}\nBEFORE: {before}\nAFTER:  {after}" + (f"\nNOTES:  {', '.join(notes)}" if notes else ""))
+        noted = f"\nNOTES:  {', '.join(notes)}" if notes else ""
+        print(f"\n--- pair {index}\nBEFORE: {before}\nAFTER:  {after}{noted}")
 
 
 def changes_report(items: list[dict]) -> None:

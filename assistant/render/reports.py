@@ -154,6 +154,34 @@ def rewrite_markdown(result: Rewrite) -> str:
     return "\n".join(out) + "\n"
 
 
+GUARDS_CHECKED = (
+    "No trust phrase, invented fact or estimate that the checks know of. The checks know listed phrases and the "
+    "facts they can read; they cannot vouch for the rest, so read it before you send it."
+)
+
+
+def guard_banner(findings_count: int, kept_as_written: int = 0) -> str:
+    """What the guards checked and found, never a clean bill: with no finding, what they looked for; with
+    sentences of the draft kept as written, that those were checked only against the known phrases."""
+    if findings_count:
+        return f"The guards found {findings_count} issue{'s' if findings_count != 1 else ''} (shown, not hidden)."
+    banner = GUARDS_CHECKED
+    if kept_as_written:
+        banner += (
+            f" {kept_as_written} sentence{'s' if kept_as_written != 1 else ''} of your draft "
+            f"{'are' if kept_as_written != 1 else 'is'} kept as you wrote {'them' if kept_as_written != 1 else 'it'}."
+        )
+    return banner
+
+
+def kept_sentences(draft: str, text: str) -> int:
+    """How many sentences of the draft appear unchanged in an output."""
+    from assistant.text.document import Document
+
+    doc = Document(draft)
+    return sum(1 for start, end in doc.sentences if len(draft[start:end].split()) > 2 and draft[start:end] in text)
+
+
 def _clip(text: str, width: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -186,7 +214,7 @@ def report_text(report: AnalyzeReport, source: str) -> str:
     out += ["", "Likely complexity (model; hypotheses, no estimates)"]
     out += complexity_lines(report.complexity.result.flags)
     guards = _guard_summary(report)
-    out += ["", f"Guards: {len(guards)} finding(s)" if guards else "Guards: every output passed."]
+    out += ["", f"Guards: {guard_banner(len(guards))}"]
     out += [f"  - {g}" for g in guards]
     return "\n".join(out)
 
@@ -205,5 +233,5 @@ def report_markdown(report: AnalyzeReport) -> str:
     for flag in report.complexity.result.flags:
         out += [f"- **{flag.title}** (`{flag.category}`): {flag.why} Ask: {flag.question}"]
     guards = _guard_summary(report)
-    out += ["", "## Guards", *([f"- {g}" for g in guards] or ["Every output passed."])]
+    out += ["", "## Guards", guard_banner(len(guards)), *[f"- {g}" for g in guards]]
     return "\n".join(out) + "\n"
