@@ -32,7 +32,11 @@ _DEPENDENCY_QUESTION = (
     "and when should we bring them in?"
 )
 _CUSTOMER_CUE = re.compile(r"(?:\b(?:for|customer|client|promised|told|to|with)\s+)$", re.I)
-_DATE_FACT = re.compile(r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|next |end of", re.I)
+_DATE_FACT = re.compile(
+    r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|next |end of|^(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|sept|oct|nov|dec)[a-z]*$",
+    re.I,
+)
 
 
 @cache
@@ -85,7 +89,9 @@ def build_questions(
     has_deadline = any(e.element == "deadline" and e.present for e in context)
     generic = dict(GENERIC)
     if named.thing:  # the generic questions name the thing asked for
-        generic.update({c: fill(request[c], {"thing": named.thing}) or t for c, t in GENERIC.items() if c in request})
+        for category, text in GENERIC.items():
+            named_text = fill(request[category], {"thing": named.thing}) if category in request else None
+            generic[category] = named_text if named_text and _clean(named_text) else text
     questions: list[Question] = []
     for category, texts in specific.items():
         texts = [t for t in dict.fromkeys(texts) if t and _clean(t)]

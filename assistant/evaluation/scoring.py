@@ -241,6 +241,21 @@ def _keeps_facts(a: Assertion, case: Case, analysis: Analysis, result: BaseModel
     return not lost, f"facts lost: {_quote(lost)}" if lost else ""
 
 
+def _text_quality(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
+    """The text-quality check (checks/quality.py) on every PM-facing text: no punctuation debris, unbalanced
+    brackets, lowercase sentence starts or fragments; for a rewrite, no fact of the draft dropped."""
+    from assistant.checks.quality import check_quality
+
+    draft = case.input.draft if isinstance(result, Rewrite) else None
+    problems = [
+        f"{field}: {q.kind} {q.text!r}"
+        for field, text in output_texts("", result)
+        if text.strip()
+        for q in check_quality(text, draft if field == "text" else None)
+    ]
+    return not problems, "; ".join(problems[:5])
+
+
 def _no_new_trust_findings(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
     before = {f.rule_id for f in analysis.findings}
     new = [
@@ -342,6 +357,7 @@ CHECKS: dict[str, Check] = {
     "questions_open": _questions_open,
     "keeps": _keeps,
     "keeps_facts": _keeps_facts,
+    "text_quality": _text_quality,
     "no_new_trust_findings": _no_new_trust_findings,
     "not_contains": _not_contains,
     "no_invented_claims": _no_invented_claims,

@@ -123,6 +123,8 @@ def test_questions_name_the_systems_customers_and_dates_of_the_draft():
     joined = " ".join(q.text for q in analysis.questions)
     assert "Okta" in joined and "Acme" in joined and "March 3" in joined
     assert "What parts of this are harder than they look from the outside?" not in joined
+    assert find_invented_claims(joined, [analysis_draft := "Sales just promised Acme SSO with Okta by March 3."]) == []
+    assert analysis_draft
 
 
 def test_questions_are_open_and_do_not_quote_the_pms_trust_phrases():
