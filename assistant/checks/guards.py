@@ -160,7 +160,8 @@ _VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ 
 
 
 _MAYBE_FACT = re.compile(
-    rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|day|week|month|sprint|quarter|year|hour|"
+    rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"
+    r"day|week|month|sprint|quarter|year|hour|"
     r"tomorrow|tonight|afternoon|morning|point|the \d",
     re.I,
 )
@@ -207,8 +208,8 @@ def find_dropped_facts(output: str, draft: str) -> list[str]:
 
 
 def quality_findings(text: str, draft: str, field: str | None = "text") -> list[GuardFinding]:
-    """The text-quality check and the dropped-fact check of a rewrite, as guard findings (reported: a
-    rewrite that has any is not shown as the model wrote it)."""
+    """The text-quality check and the dropped-fact check of a rewrite, as guard findings (reported; a model
+    rewrite with a quality finding is replaced by the offline one in llm/chains.py)."""
     from assistant.checks.quality import check_quality
 
     return [
