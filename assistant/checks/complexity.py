@@ -36,7 +36,7 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
         )
     from assistant.checks import semantic as semantic_layer
 
-    if semantic_layer.enabled(semantic):
+    if semantic_layer.enabled(semantic, len(doc.text)):
         flags += _semantic_flags(doc, {f.category for f in flags})
     flags = [f for f in flags if not _in_cosmetic_sentence(doc, f)]
     flags.sort(key=lambda f: (f.start or 0, f.category))

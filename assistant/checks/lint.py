@@ -127,7 +127,7 @@ def lint(
 
     doc = Document(text)
     findings = find_trust_phrases(doc, min_severity)
-    if semantic_layer.enabled(semantic) and SEVERITY_RANK["warning"] >= SEVERITY_RANK[min_severity]:
+    if semantic_layer.enabled(semantic, len(text)) and SEVERITY_RANK["warning"] >= SEVERITY_RANK[min_severity]:
         findings = sorted(findings + find_semantic_trust(doc, findings), key=lambda f: (f.start, -f.end, f.rule_id))
     return LintReport(
         findings=findings,

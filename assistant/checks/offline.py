@@ -41,7 +41,7 @@ def analyze(text: str, pm_context: PMContext | None = None, *, semantic: bool | 
 
     doc = Document(text)
     findings = find_trust_phrases(doc)
-    if semantic_layer.enabled(semantic):
+    if semantic_layer.enabled(semantic, len(text)):
         findings = sorted(findings + find_semantic_trust(doc, findings), key=lambda f: (f.start, -f.end, f.rule_id))
     ambiguities = find_ambiguities(doc)
     context = check_context(doc, pm_context).elements

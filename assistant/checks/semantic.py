@@ -42,8 +42,14 @@ HASH_DIM = 4096
 _TOKEN = re.compile(r"[a-z]+|\d+|[?!]")
 
 
-def enabled(explicit: bool | None = None) -> bool:
-    """Whether the layer runs: the caller's choice, else `ASSISTANT_SEMANTIC` (on unless false/0/off/no)."""
+MAX_CHARS = 100_000  # longer texts get the rules alone: the encoder costs ~50 s a megabyte on one core
+
+
+def enabled(explicit: bool | None = None, size: int = 0) -> bool:
+    """Whether the layer runs: never on a text over `MAX_CHARS`; else the caller's choice, else
+    `ASSISTANT_SEMANTIC` (on unless false/0/off/no)."""
+    if size > MAX_CHARS:
+        return False
     if explicit is not None:
         return explicit
     return os.environ.get("ASSISTANT_SEMANTIC", "true").strip().lower() not in ("false", "0", "off", "no")
