@@ -237,7 +237,9 @@ class PMContext(_Model):
         return "\n".join(parts)
 
 
-GuardName = Literal["trust-phrase", "invented-claim", "dropped-fact", "quality", "estimate", "link", "fidelity", "schema"]
+GuardName = Literal[
+    "trust-phrase", "invented-claim", "dropped-fact", "quality", "estimate", "link", "fidelity", "schema"
+]
 
 
 class GuardFinding(_Model):

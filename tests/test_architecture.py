@@ -125,7 +125,7 @@ def declared_rule_names() -> set[str]:
             for item in node:
                 walk(item)
 
-    for path in sorted((PACKAGE / "rules").glob("*.yaml")):
+    for path in sorted((PACKAGE / "rules").rglob("*.yaml")):
         walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return names
 
@@ -202,3 +202,10 @@ def test_python_keys_only_on_declared_rule_ids_and_categories() -> None:
         if value not in declared
     ]
     assert not unknown, "literals no rule file declares:\n" + "\n".join(unknown)
+
+
+def test_question_groups_declared_in_the_rules_match_the_schema() -> None:
+    from assistant.schemas import QUESTION_CATEGORIES
+
+    groups = yaml.safe_load((PACKAGE / "rules" / "questions.yaml").read_text(encoding="utf-8"))["groups"]
+    assert tuple(g["category"] for g in groups) == QUESTION_CATEGORIES

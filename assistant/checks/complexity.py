@@ -43,6 +43,9 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
     return flags
 
 
+_SEMANTIC_MIN_WORDS = 6
+
+
 def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag) -> bool:
     """Whether the flag is anchored in a sentence that only changes copy, colour, order or a link."""
     if flag.start is None:
@@ -65,6 +68,8 @@ def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:
         line, _ = doc.line_col(hit.clause.start)
         if category in found or category not in rules or doc.is_silenced(line, category, category):
             continue
+        if len(hit.clause.text.split()) < _SEMANTIC_MIN_WORDS:
+            continue  # "Export to Excel." is too little for a classifier to read a hidden cost into
         found.add(category)
         rule = rules[category]
         flags.append(

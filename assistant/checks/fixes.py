@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.guards import DATE_RE, fact_kept, find_estimates, find_facts
+from assistant.checks.facts import DATE_RE, fact_kept, find_estimates, find_facts
 from assistant.checks.ruleset import trust_rules
 from assistant.schemas import SEVERITY_RANK, Finding
 from assistant.text.document import Document

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.checks.guards import find_dropped_facts
+from assistant.checks.facts import find_dropped_facts
 
 _SLOT = re.compile(r"\[(?:needs|impact|trade-off)[^\]]*\]")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")

@@ -9,8 +9,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from assistant.checks.facts import DATE_RE, find_facts
 from assistant.checks.fixes import capture, fill
-from assistant.checks.guards import DATE_RE, find_facts
 from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
 from assistant.text.document import Document
 

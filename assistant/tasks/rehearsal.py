@@ -321,7 +321,7 @@ _AGENDA_TEXT: dict[str, dict[str, str]] = {
         "tell the stakeholders in the meantime?",
         "skeptical": "When you take this back to the stakeholders, the trade-off has to be yours to "
         "explain, not a story about engineering saying no. How will you put it to them?",
-        "overloaded": "Please don't tell anyone it fits until I've looked. What are you going to tell them?",
+        "overloaded": "Please hold off on saying it fits until I've looked. What are you going to tell them?",
     },
 }
 _COMPLEXITY_TEXT = {

@@ -508,14 +508,14 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
     text = message.text if isinstance(message, StakeholderDraft) else message
     scrubbed = _SLOTS.sub(lambda m: " " * len(m.group(0)), text)
     sources = brief.inputs.sources()
-    found: list[ConsistencyFinding] = []
+    # The promise patterns first: where a promise and a phrasing finding cover the same words, the more
+    # specific promise kind ("impact-promise" over "minimizing") is the one kept.
+    found: list[ConsistencyFinding] = find_promises(text)
 
     for f in find_trust_phrases(text):
         kind = _LINT_KINDS.get(f.category)
         if kind and f.severity != "suggestion":
             found.append(_finding(kind, f.start, f.end, text, f"{f.message} {_first_clause(f.why)}.", f.rule_id))
-
-    found += find_promises(text)
     source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
     for estimate in find_estimates(text):
         if estimate.lower() not in source_estimates:

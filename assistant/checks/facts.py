@@ -1,0 +1,205 @@
+"""Facts and claims in a text: numbers, dates, names, durations, links and time estimates.
+
+The guards (what a model may not add) and the fixes and the quality check (what a rewrite must keep)
+share this one grammar; it imports nothing else of the checks, so every check can use it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
+    r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NUMBER_WORDS = (
+    r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a few|a couple(?: of)?|several|half an?|a half|few"
+)
+_UNITS = (
+    r"(?:working |business |calendar |person-?|man-?|engineer-?|dev-?)?"
+    r"(?:hours?|hrs?|days?|weeks?|wks?|months?|sprints?|quarters?|story points?|points?|afternoons?|mornings?)"
+)
+_ESTIMATE = re.compile(
+    rf"\b(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
+    rf"|\d+(?:\.\d+)?[ \t]?(?:h|d|w|sp|pts)"
+    rf"|t-shirt size (?:xs|s|m|l|xl)|(?:a |an )?(?:day|week|afternoon) or two)\b",
+    re.I,
+)
+_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,]*(?:\.\d+)?(?:%|k|m|bn)?(?![\w])", re.I)
+_DATE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|q[1-4](?: \d{{4}})?|(?:{_DAYS}))\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
+_SLOT = re.compile(r"\[(?:needs|impact|trade-off|[A-Z_]+\d*)[^\]]*\]")
+_SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
+_SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
+_SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window
+_LOOK_BACK = 40
+
+# Capitalised words that carry no fact about the PM's world.
+_GENERIC_CAPITALS = frozenset(
+    """I I'm I'd I've I'll PM PMs UI UX API APIs QA OK MVP FAQ URL Context Who Problem Why Evidence Success
+    Deadline Invitation Request Questions Changes Engineering Stakeholders Product Design Review Trade-off
+    Options Impact Decision Scope Note Notes Yes No TBD""".split()
+)
+
+
+# Words that often open a sentence before a capitalised name ("The Finance Team", "Hi Sam").
+_SENTENCE_OPENERS = frozenset(
+    """The A An This That These Those Our We I It Its Please Hi Hello Dear Thanks For In On At By If When What
+    How Why Who Where Which Is Are Can Could Would Should Will And But So Also Their Your My Here There Next
+    Then Once After Before Since While Because As Let Do Does Did Any Some Each Every All No Not With From
+    To Yes Only Both Given Per Team""".split()
+)
+
+
+DATE_RE = _DATE  # public: other checks (the scope-change consistency check) reuse the same date grammar
+
+
+_MARKDOWN_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?[^)\n]*\)")
+_BARE_URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"')\]]+|\bwww\.[^\s<>\"')\]]+", re.IGNORECASE)
+
+
+def find_links(text: str) -> list[str]:
+    """URLs in a text, bare or inside markdown links and images."""
+    urls = [m.group(3) for m in _MARKDOWN_LINK.finditer(text)]
+    urls += [m.group(0) for m in _BARE_URL.finditer(_MARKDOWN_LINK.sub(" ", text))]
+    return urls
+
+
+def _strip_links(text: str, unknown: set[str]) -> str:
+    """Drop markdown images and unknown links (keeping a link's words); slot bare unknown URLs."""
+
+    def markdown(m: re.Match[str]) -> str:
+        if m.group(3) not in unknown:
+            return m.group(0)
+        return "" if m.group(1) else m.group(2)
+
+    text = _MARKDOWN_LINK.sub(markdown, text)
+    return _BARE_URL.sub(lambda m: "[needs: source for a link]" if m.group(0) in unknown else m.group(0), text)
+
+
+def find_estimates(text: str) -> list[str]:
+    """Every time or effort estimate in a text, as written."""
+    return [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
+
+
+def _normalise_number(token: str) -> str:
+    return token.lower().replace(",", "").lstrip("$€£")
+
+
+def _known(token: str, sources_lower: str, source_numbers: set[str]) -> bool:
+    if token.lower() in sources_lower:
+        return True
+    digits = _normalise_number(token)
+    return bool(digits) and digits[0].isdigit() and digits.rstrip("%kmbn") in source_numbers
+
+
+def _source_numbers(sources: str) -> set[str]:
+    return {_normalise_number(m.group(0)).rstrip("%kmbn") for m in _NUMBER.finditer(sources)}
+
+
+def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
+    """Numbers, dates, money, percentages and names in `text` that appear in none of the sources."""
+    joined = "\n".join(s for s in sources if s)
+    sources_lower = joined.lower()
+    numbers = _source_numbers(joined)
+    scrubbed = _SLOT.sub(lambda m: " " * len(m.group(0)), text)
+    claims: list[str] = []
+
+    def add(token: str) -> None:
+        if token not in claims and not _known(token, sources_lower, numbers):
+            claims.append(token)
+
+    date_spans = []
+    for match in _DATE.finditer(scrubbed):
+        date_spans.append(match.span())
+        add(match.group(0))
+    for match in _NUMBER.finditer(scrubbed):
+        if any(s <= match.start() < e for s, e in date_spans):
+            continue
+        add(match.group(0))
+    for match in _CAPITALISED.finditer(scrubbed):
+        if any(s <= match.start() < e for s, e in date_spans):
+            continue
+        token = match.group(0).rstrip(".")
+        words = token.split()
+        if _at_sentence_start(scrubbed, match.start()) and (len(words) == 1 or words[0] in _SENTENCE_OPENERS):
+            words = words[1:]  # the first word of a sentence is capitalised anyway
+            if not words:
+                continue
+            token = " ".join(words)
+        if all(w in _GENERIC_CAPITALS for w in words):
+            continue
+        add(token)
+    return claims
+
+
+# Urgency and chat shorthand in capitals: phrasing, not facts of the PM's world.
+_NOT_FACTS = frozenset("ASAP EOD EOW EOM COB FYI TBH IMO IMHO BTW PTAL LGTM ETA URGENT AFAIK OOO WIP PR".split())
+_RELATIVE_DATE = re.compile(
+    r"\b(?:tomorrow|tonight|(?:this|next) (?:week|sprint|month|quarter|year)|end of (?:the |this |next )?"
+    r"(?:day|week|month|quarter|sprint|year)|the \d{1,2}(?:st|nd|rd|th))\b",
+    re.I,
+)
+_VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ \t]+)?([A-Z][a-z]+)(?=,|[ \t]+[—–-])")
+
+
+_MAYBE_FACT = re.compile(
+    rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"
+    r"day|week|month|sprint|quarter|year|hour|"
+    r"tomorrow|tonight|afternoon|morning|point|the \d",
+    re.I,
+)
+
+
+def find_facts(text: str) -> list[str]:
+    """The facts of a text a rewrite must keep: numbers, dates, durations, money and names, as written.
+    Urgency shorthand ("ASAP", "EOD") and slot texts are phrasing, not facts."""
+    if not _MAYBE_FACT.search(text) and not (text[:1].isupper() and "," in text[:40]):
+        return []  # fast path: no digit, capital, date or duration word anywhere
+    facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
+    facts += [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
+    facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
+    facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
+    unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
+    if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
+        return unique
+    return [f for f in unique if not any(f.lower() != o.lower() and f.lower() in o.lower() for o in unique)]
+
+
+class _Output:
+    """An output prepared once for many fact look-ups."""
+
+    def __init__(self, text: str) -> None:
+        self.lowered = text.lower()
+        self.numbers = _source_numbers(text)
+
+    def keeps(self, fact: str) -> bool:
+        if fact.lower() in self.lowered or _known(fact, self.lowered, self.numbers):
+            return True
+        words = re.findall(r"[^\W_]+", fact.lower())
+        return bool(words) and all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", self.lowered) for w in words)
+
+
+def fact_kept(fact: str, output: str) -> bool:
+    """Whether one fact of the draft is in an output: as written, as the same number, or word by word."""
+    return _Output(output).keeps(fact)
+
+
+def find_dropped_facts(output: str, draft: str) -> list[str]:
+    """Facts of the draft that the output no longer carries (the rewrite must keep every one)."""
+    prepared = _Output(output)
+    return [fact for fact in find_facts(draft) if not prepared.keeps(fact)]
+
+
+def _at_sentence_start(text: str, index: int) -> bool:
+    """Whether `index` begins a sentence, a line, a list item or a quotation. Looks back a bounded number
+    of characters, so checking every capitalised word stays linear in the length of the text."""
+    if index <= _LOOK_BACK:
+        return bool(_SENTENCE_START.search(text[:index]))
+    return bool(_SENTENCE_START_INSIDE.search(text[index - _LOOK_BACK : index]))
