@@ -9,12 +9,9 @@ import streamlit as st
 
 from app import components as ui
 from app.downloads import review_markdown
-from app.engine import estimate_text
-from app.inputs import context_fields, draft_input
-from app.sidebar import page_engine
-from app.state import EXAMPLE_DRAFT, Outcome, context_key, current, from_context_key, needs_run, run
+from app.draft_page import DraftPage, show_draft_page
+from app.state import Outcome
 from assistant.checks.offline import analyze
-from assistant.llm.chains import prompt_token_estimate
 from assistant.render.reports import grouped_questions
 from assistant.schemas import Analysis, ComplexityReport, PMContext, QuestionSet, TaskResult
 from assistant.tasks.drafts import run_task
@@ -42,7 +39,7 @@ def prepare(draft: str, context: PMContext | None, provider: object, notice: str
     return ReviewReport(analyze(draft, context), questions, complexity)
 
 
-def summary(outcome: Outcome) -> None:
+def summary(outcome: Outcome, draft: str, context: PMContext | None) -> None:
     report: ReviewReport = outcome.report
     questions, flags = report.questions.result.questions, report.complexity.result.flags
     with st.container(border=True, key="summary"):
@@ -60,7 +57,7 @@ def summary(outcome: Outcome) -> None:
         ui.show_missing_context(report.analysis)
 
 
-def details(outcome: Outcome, draft: str) -> None:
+def details(outcome: Outcome, draft: str, context: PMContext | None) -> None:
     report: ReviewReport = outcome.report
     flags = report.complexity.result.flags
     st.markdown("#### Details")
@@ -84,46 +81,24 @@ def details(outcome: Outcome, draft: str) -> None:
     )
 
 
-def page() -> None:
-    engine = page_engine()
-    st.subheader("Prepare for a design review")
-    st.caption(
-        "Open, non-leading questions grouped by theme, and the parts that may hide complexity: "
-        "hypotheses for engineers to confirm, each with a smaller first version. No estimates."
+def work(draft: str, context: PMContext | None, provider: object, notice: str, options: dict) -> ReviewReport:
+    return prepare(draft, context, provider, notice, **options)
+
+
+show_draft_page(
+    DraftPage(
+        key=PAGE_KEY,
+        title="Prepare for a design review",
+        caption=(
+            "Open, non-leading questions grouped by theme, and the parts that may hide complexity: "
+            "hypotheses for engineers to confirm, each with a smaller first version. No estimates."
+        ),
+        input_label="The request or spec to review",
+        button=BUTTON,
+        legend=("error", "warning", "suggestion", "vague", "complexity"),
+        tasks=TASKS,
+        work=work,
+        summary=summary,
+        details=details,
     )
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        draft = draft_input("The request or spec to review")
-        ready = bool(draft and draft.strip())
-        cols = st.columns([2, 3], vertical_alignment="center")
-        clicked = cols[0].button(engine.button(BUTTON), type="primary", key=f"run_{PAGE_KEY}", disabled=not ready)
-        ui.legend(("error", "warning", "suggestion", "vague", "complexity"))
-        context = context_fields()
-    inputs = context_key(draft or "", context)
-    if ready:
-        assert draft is not None
-        text = estimate_text(
-            engine, lambda provider: [prompt_token_estimate(t, provider, draft, context) for t in TASKS]
-        )
-        if text:
-            cols[1].caption(text)
-        if clicked or (engine.live_updates and needs_run(PAGE_KEY, inputs)):
-            run(
-                PAGE_KEY,
-                inputs,
-                lambda provider, notice: prepare(draft, context, provider, notice, **engine.task_options()),
-                engine,
-                BUTTON,
-            )
-    with right:
-        outcome = current(PAGE_KEY, inputs) if ready else None
-        if outcome is None:
-            if not ready:
-                st.caption("No draft at hand? Copy this example into the box:")
-                st.code(EXAMPLE_DRAFT, language=None, wrap_lines=True)
-            return
-        summary(outcome)
-    details(outcome, from_context_key(outcome.inputs)[0])
-
-
-page()
+)

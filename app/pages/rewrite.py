@@ -3,17 +3,12 @@ right (how it may land, the one rewrite view, what is missing); the details belo
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from app import components as ui
 from app.downloads import report_markdown
-from app.engine import estimate_text
-from app.inputs import context_fields, draft_input
-from app.sidebar import page_engine
-from app.state import EXAMPLE_DRAFT, context_key, current, from_context_key, needs_run, run
-from assistant.llm.chains import prompt_token_estimate
+from app.draft_page import DraftPage, show_draft_page
+from app.state import Outcome
 from assistant.schemas import AnalyzeReport, PMContext
 from assistant.tasks.drafts import TASK_NAMES, run_analyze
 
@@ -21,7 +16,7 @@ PAGE_KEY = "rewrite_result"
 BUTTON = "Check and rewrite"
 
 
-def summary(outcome: Any, draft: str) -> None:
+def summary(outcome: Outcome, draft: str, context: PMContext | None) -> None:
     """How it may land, the rewrite (one view: marked slots or the word diff) and what is missing."""
     report: AnalyzeReport = outcome.report
     rewrite = report.rewrite.result
@@ -40,7 +35,7 @@ def summary(outcome: Any, draft: str) -> None:
         ui.show_missing_context(report.analysis)
 
 
-def details(outcome: Any, draft: str, context: PMContext | None) -> None:
+def details(outcome: Outcome, draft: str, context: PMContext | None) -> None:
     report: AnalyzeReport = outcome.report
     results = [report.rewrite, report.questions, report.complexity]
     st.markdown("#### Details")
@@ -65,49 +60,24 @@ def details(outcome: Any, draft: str, context: PMContext | None) -> None:
     )
 
 
-def page() -> None:
-    engine = page_engine()
-    st.subheader("Rewrite a draft")
-    st.caption(
-        "Paste a request to engineering. See what may land badly, why, and a rewrite that asks instead "
-        "of tells, with [needs: …] slots for the facts only you have."
+def work(draft: str, context: PMContext | None, provider: object, notice: str, options: dict) -> AnalyzeReport:
+    return run_analyze(draft, context, provider=provider, notice=notice, **options)
+
+
+show_draft_page(
+    DraftPage(
+        key=PAGE_KEY,
+        title="Rewrite a draft",
+        caption=(
+            "Paste a request to engineering. See what may land badly, why, and a rewrite that asks instead "
+            "of tells, with [needs: …] slots for the facts only you have."
+        ),
+        input_label="Your draft",
+        button=BUTTON,
+        legend=("error", "warning", "suggestion", "vague", "slot"),
+        tasks=TASK_NAMES,
+        work=work,
+        summary=summary,
+        details=details,
     )
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        draft = draft_input("Your draft")
-        ready = bool(draft and draft.strip())
-        cols = st.columns([2, 3], vertical_alignment="center")
-        clicked = cols[0].button(engine.button(BUTTON), type="primary", key=f"run_{PAGE_KEY}", disabled=not ready)
-        ui.legend(("error", "warning", "suggestion", "vague", "slot"))
-        context = context_fields()
-    inputs = context_key(draft or "", context)
-    if ready:
-        assert draft is not None
-        text = estimate_text(
-            engine, lambda provider: [prompt_token_estimate(t, provider, draft, context) for t in TASK_NAMES]
-        )
-        if text:
-            cols[1].caption(text)
-        if clicked or (engine.live_updates and needs_run(PAGE_KEY, inputs)):
-            run(
-                PAGE_KEY,
-                inputs,
-                lambda provider, notice: run_analyze(
-                    draft, context, provider=provider, notice=notice, **engine.task_options()
-                ),
-                engine,
-                BUTTON,
-            )
-    with right:
-        outcome = current(PAGE_KEY, inputs) if ready else None
-        if outcome is None:
-            if not ready:
-                st.caption("No draft at hand? Copy this example into the box:")
-                st.code(EXAMPLE_DRAFT, language=None, wrap_lines=True)
-            return
-        original, used_context = from_context_key(outcome.inputs)
-        summary(outcome, original)
-    details(outcome, original, used_context)
-
-
-page()
+)
