@@ -18,6 +18,7 @@ from assistant.checks.complexity import find_complexity
 from assistant.checks.context import check_context
 from assistant.checks.guards import find_estimates, guard_text
 from assistant.checks.lint import find_trust_phrases
+from assistant.checks.rule_data import compile_pattern, rule_data
 from assistant.llm.calls import PreparedCall, WireModel, estimate_tokens, llm_result, prepare, send
 from assistant.llm.prompt_files import load_prompt
 from assistant.schemas import Finding, GuardFinding, Source, TaskResult
@@ -30,12 +31,9 @@ if TYPE_CHECKING:
     from assistant.llm.providers.base import Provider
 
 Persona = Literal["supportive", "skeptical", "overloaded"]
-PERSONAS: dict[str, str] = {
-    "supportive": "supportive: wants to help and assumes good intent, but protects the team's sprint commitments",
-    "skeptical": "skeptical: has seen small changes grow before; wants specifics and pushes on hidden work",
-    "overloaded": "overloaded: stretched across the release and support; short answers; "
-    "worried about what gets dropped",
-}
+_SCRIPT = rule_data("rehearsal")  # rules/rehearsal.yaml: personas, criteria, signals
+_PERSONA_DATA: dict[str, dict[str, Any]] = _SCRIPT["personas"]
+PERSONAS: dict[str, str] = {name: persona["description"] for name, persona in _PERSONA_DATA.items()}
 LeadConcern = Literal[
     "context",
     "rework",
@@ -49,13 +47,7 @@ LeadConcern = Literal[
     "wrap-up",
 ]
 Criterion = Literal["shared-context", "asked-before-asserting", "no-bargaining", "owned-trade-off", "offered-options"]
-CRITERIA: dict[str, str] = {
-    "shared-context": "Shared context (what changed, who asked, why)",
-    "asked-before-asserting": "Asked before asserting",
-    "no-bargaining": "Did not bargain the estimate or trivialise",
-    "owned-trade-off": "Owned the trade-off",
-    "offered-options": "Offered options",
-}
+CRITERIA: dict[str, str] = {name: criterion["label"] for name, criterion in _SCRIPT["criteria"].items()}
 MAX_SCORE = 2
 MAX_LINE_CHARS = 4000
 
@@ -119,66 +111,11 @@ class RehearsalEnded(InputError):
 
 
 # ---------------------------------------------------------------- what a PM line shows
-_SENTENCE_OPENERS = re.compile(r"^\W*(?:help me understand|walk me through|tell me|i'd like to understand)\b", re.I)
-_OWN = re.compile(
-    r"\b(?:i'll|i will|i'm going to|i am going to|let me|i need to|it's on me to|my job is to"
-    r"|i'll be the one to)\s+(?:\w+\s+){0,3}?(?:tell|explain|take|bring|present|communicate|handle"
-    r"|talk to|update|share|own|decide|make the call|walk)\b"
-    r"|\bmy (?:call|decision|responsibility)\b|\b(?:it's|that's|this is) on me\b|\bi own (?:it|this|the)\b",
-    re.I,
+_SIGNALS: dict[str, Any] = _SCRIPT["signals"]
+_SENTENCE_OPENERS, _OWN, _TRADE_OFF, _OPTION = (
+    compile_pattern(_SIGNALS[name]) for name in ("curiosity_openers", "ownership", "trade_off", "option")
 )
-_TRADE_OFF = re.compile(
-    r"\btrade-?offs?\b|\bsomething (?:has|needs|will have) to (?:give|move|come out|go)\b"
-    r"|\b(?:drop|delay|defer|move|push|swap)\b[^.?!]{0,40}\b(?:to make room|instead|out of the sprint|later"
-    r"|next sprint)\b|\bat the cost of\b|\bwhat (?:we|they) (?:give up|lose)\b|\bdrop or delay\b"
-    r"|\bwhat (?:comes|goes|would come|would go|has to come|should come|to drop)\b",
-    re.I,
-)
-_OPTION = re.compile(
-    r"\b(?:options?|alternatively|instead|or we could|we could|smaller version|smaller first|first version"
-    r"|phased?|split|defer|next sprint|later|swap|either|make room|drop)\b",
-    re.I,
-)
-_STOP = frozenset(
-    {
-        "that",
-        "this",
-        "with",
-        "from",
-        "have",
-        "will",
-        "would",
-        "should",
-        "could",
-        "their",
-        "there",
-        "they",
-        "them",
-        "what",
-        "when",
-        "which",
-        "also",
-        "into",
-        "only",
-        "just",
-        "more",
-        "than",
-        "then",
-        "some",
-        "need",
-        "needs",
-        "want",
-        "wants",
-        "make",
-        "like",
-        "about",
-        "each",
-        "every",
-        "other",
-        "after",
-        "before",
-    }
-)
+_STOP = frozenset(_SIGNALS["stop_words"])
 _WORD = re.compile(r"[a-z][a-z'-]{3,}")
 
 
@@ -251,169 +188,30 @@ def _content_words(text: str) -> set[str]:
 
 
 # ---------------------------------------------------------------- the scripted lead (offline)
-_OPENING = {
-    "supportive": "Thanks for coming to me before telling anyone else.",
-    "skeptical": "Okay. I appreciate hearing it from you before it's decided.",
-    "overloaded": "Thanks for checking first. I've only got a few minutes, though.",
-}
-_ACK_QUESTION = {
-    "supportive": ("Good question.", "Fair question.", "Thanks for asking."),
-    "skeptical": ("Maybe.", "Honestly, I don't know yet.", "Depends."),
-    "overloaded": ("Short answer: I don't know yet.", "Quickly, then.", "Okay."),
-}
-_ACK_OPTIONS = {
-    "supportive": ("That's a useful option.", "That could work.", "Good, options help."),
-    "skeptical": ("That could work, once we've looked.", "Maybe, if the smaller part really is smaller.", "Possibly."),
-    "overloaded": ("Could be.", "Maybe.", "Fine by me, if it fits."),
-}
-_ACK_STATEMENT = {
-    "supportive": ("Okay.", "Right.", "I see."),
-    "skeptical": ("Hm.", "You're telling me, not asking me.", "Right."),
-    "overloaded": ("Okay.", "Right.", "Noted."),
-}
-_CONTEXT_ASK = {
-    "supportive": "Before we get into it, can you tell me who asked for this and why? It helps me weigh it "
-    "against what's already in the sprint.",
-    "skeptical": "Who's asking for this, and why now? I'd like to know what problem it solves before we "
-    "talk about fitting it in.",
-    "overloaded": "Who wants this, and why now? Give me the short version.",
-}
+def _by_persona(field: str) -> dict[str, Any]:
+    """One field of every persona's script (lists become tuples: the lead picks by turn index)."""
+    return {
+        name: tuple(value) if isinstance(value := persona[field], list) else value
+        for name, persona in _PERSONA_DATA.items()
+    }
+
+
+_OPENING = _by_persona("opening")
+_ACK_QUESTION = _by_persona("ack_question")
+_ACK_OPTIONS = _by_persona("ack_options")
+_ACK_STATEMENT = _by_persona("ack_statement")
+_CONTEXT_ASK = _by_persona("context_ask")
+_COMPLEXITY_TEXT = _by_persona("complexity")
+_NO_FLAG_TEXT = _by_persona("no_flag")
+_WRAP_UP = _by_persona("wrap_up")
+_AGENDA_ORDER = _by_persona("agenda_order")
 _AGENDA_TEXT: dict[str, dict[str, str]] = {
-    "rework": {
-        "supportive": "My first worry is rework. If part of the original scope is already built, I'd want "
-        "to check how much of it this change touches before anyone promises anything.",
-        "skeptical": "How much of what we've already built does this throw away? Changes like this usually "
-        "mean rework, and rework is where sprints slip.",
-        "overloaded": "My worry is rework: if this touches what's already built, someone has to redo it, "
-        "and nobody has spare time this sprint.",
-    },
-    "sprint-commitments": {
-        "supportive": "We made commitments for this sprint. If this comes in, something else probably has "
-        "to move. Which of the current items matters least to you?",
-        "skeptical": "Something has to come out if this goes in. I'm not going to stretch the team quietly "
-        "to absorb it. What are you willing to drop?",
-        "overloaded": "The sprint is already full. If this goes in, something comes out, and that's your "
-        "call, not mine.",
-    },
-    "moving-target": {
-        "supportive": "This feature has already changed during the sprint. The team can handle change, but "
-        "I'd like us to agree how we settle the scope so it stops moving.",
-        "skeptical": "And this feature has already changed during the sprint. At some point the requirement "
-        "has to stop moving, or we never finish anything.",
-        "overloaded": "It has already changed during this sprint. Every change resets work in progress.",
-    },
-    "tech-debt": {
-        "supportive": "Another worry: if we rush this in, we'll probably take a shortcut, and shortcuts "
-        "become tech debt someone pays for later. I'd like that trade-off to be visible, not hidden.",
-        "skeptical": "If we force it in, we cut corners, and that debt lands on my team later, not on "
-        "whoever asked for the change.",
-        "overloaded": "And if we rush it, it's tech debt we never get time to pay back.",
-    },
-    "smaller-version": {
-        "supportive": "Is there a smaller version that still solves the problem for whoever asked? We "
-        "could start there.",
-        "skeptical": "What's the smallest version that would satisfy the person asking? I'd rather ship "
-        "that properly than all of it badly.",
-        "overloaded": "Could a smaller version go in now and the rest later?",
-    },
-    "trade-off": {
-        "supportive": "Once we've looked at it, I'll give you the impact and the options. What will you "
-        "tell the stakeholders in the meantime?",
-        "skeptical": "When you take this back to the stakeholders, the trade-off has to be yours to "
-        "explain, not a story about engineering saying no. How will you put it to them?",
-        "overloaded": "Please hold off on saying it fits until I've looked. What are you going to tell them?",
-    },
+    concern: {name: persona["agenda"][concern] for name, persona in _PERSONA_DATA.items()}
+    for concern in next(iter(_PERSONA_DATA.values()))["agenda"]
 }
-_COMPLEXITY_TEXT = {
-    "supportive": 'The part I\'d want to look at first is the {title} side ("{trigger}"). {why} {question}',
-    "skeptical": "The {title} side (\"{trigger}\") is where I'd expect surprises. {why} I'd want to dig "
-    "into it before agreeing to anything.",
-    "overloaded": 'The {title} side ("{trigger}") is the risky bit. {why}',
-}
-_NO_FLAG_TEXT = {
-    "supportive": "I'd need to look at which parts of the code this touches before I can say anything about it.",
-    "skeptical": "Nothing in that description tells me what it touches underneath. I'd want to look at "
-    "the code before agreeing to anything.",
-    "overloaded": "I'd have to look at what it touches. Not today.",
-}
-_WRAP_UP = {
-    "supportive": (
-        "I think I have what I need. Let me look at it with the team, and I'll come back with the impact "
-        "and the options.",
-        "Anything else you want me to look at while we assess it?",
-    ),
-    "skeptical": (
-        "Fine. Send me the details in writing and we'll look at it properly. No promises until then.",
-        "Anything else? Otherwise let's stop here and look at it.",
-    ),
-    "overloaded": (
-        "Okay. Put it in writing and I'll look at it when I can. Don't promise anything until then.",
-        "I need to go. Send me the details.",
-    ),
-}
-_AGENDA_ORDER = {
-    "supportive": (
-        "rework",
-        "complexity",
-        "sprint-commitments",
-        "moving-target",
-        "smaller-version",
-        "tech-debt",
-        "trade-off",
-    ),
-    "skeptical": (
-        "complexity",
-        "rework",
-        "moving-target",
-        "tech-debt",
-        "sprint-commitments",
-        "smaller-version",
-        "trade-off",
-    ),
-    "overloaded": (
-        "sprint-commitments",
-        "rework",
-        "moving-target",
-        "complexity",
-        "smaller-version",
-        "tech-debt",
-        "trade-off",
-    ),
-}
-_PUSHBACK = {
-    "blame": {
-        "supportive": "If this goes out as the team being the problem, people will stop flagging risks "
-        "early. Can we keep it about what we learned?",
-        "skeptical": "Saying \"{phrase}\" isn't fair to the team, and it won't help with stakeholders either.",
-        "overloaded": "Please don't put this on the team. We're doing what we committed to.",
-    },
-    "estimate": {
-        "supportive": "I can't give you a number yet, and I'd rather not guess. Let me look at it with the "
-        "team and come back with the impact and some options.",
-        "skeptical": "I'm not going to agree to a number before anyone has looked at the code. Numbers "
-        "picked now become promises.",
-        "overloaded": "I can't size it on the spot. Give me time to look, and I'll tell you what it does to "
-        "the sprint.",
-    },
-    "minimizing": {
-        "supportive": 'I know you mean well, but "{phrase}" worries me. We haven\'t looked at it yet, and '
-        "changes that sound small often touch a lot.",
-        "skeptical": "\"{phrase}\"? I've heard that before. Let's look at what it touches before we decide "
-        "how big it is.",
-        "overloaded": "Please don't call it \"{phrase}\" before we've looked. That's how things end up on "
-        "my team's weekend.",
-    },
-    "assertion": {
-        "supportive": 'You said "{phrase}". Maybe, but I can\'t confirm that yet. Can we hold off on '
-        "saying that to anyone until we've looked?",
-        "skeptical": 'How do you know "{phrase}"? Nobody on the team has looked at it yet.',
-        "overloaded": "\"{phrase}\" isn't something I can sign up to right now. We haven't looked.",
-    },
-    "rigid": {
-        "supportive": "If the date can't move, then the scope has to. Which part matters most to you?",
-        "skeptical": 'If "{phrase}", then something else gives. Which part are you willing to drop?',
-        "overloaded": "Then something else has to come out. You pick.",
-    },
+_PUSHBACK: dict[str, dict[str, str]] = {
+    kind: {name: persona["pushback"][kind] for name, persona in _PERSONA_DATA.items()}
+    for kind in next(iter(_PERSONA_DATA.values()))["pushback"]
 }
 
 
@@ -484,14 +282,7 @@ def scripted_lead_turn(inp: ScopeChangeInput, persona: str, transcript: list[Tur
     return LeadTurn(index=index, persona=persona, text=f"{prefix} {body}", concern=concern)  # type: ignore[arg-type]
 
 
-_TOPICS = {
-    "rework": re.compile(r"\b(?:rework|redo|re-do|redone|already built|throw away|thrown away)\b", re.I),
-    "sprint-commitments": re.compile(r"\b(?:drop|delay|make room|take out|come out|commitments?|committed)\b", re.I),
-    "smaller-version": re.compile(r"\b(?:smaller|smallest|first version|mvp|phase|cut down)\b", re.I),
-    "tech-debt": re.compile(r"\b(?:tech debt|technical debt|shortcuts?|corners?|quality)\b", re.I),
-    "complexity": re.compile(r"\b(?:touch|touches|parts?|components?|complex|complexity|involved|harder)\b", re.I),
-    "moving-target": re.compile(r"\b(?:changed before|changed again|keeps changing|moving target|settle)\b", re.I),
-}
+_TOPICS = {concern: compile_pattern(value) for concern, value in _SCRIPT["topics"].items()}
 
 
 def _pushback(signals: LineSignals, persona: str) -> str | None:
@@ -512,17 +303,7 @@ def _pushback(signals: LineSignals, persona: str) -> str | None:
 
 
 # ---------------------------------------------------------------- the deterministic debrief
-_TIPS = {
-    "shared-context": "Open with what changed, who asked and why, before you ask about the impact.",
-    "asked-before-asserting": 'Ask about the impact before saying anything about it: "What does this do to '
-    'the sprint?"',
-    "no-bargaining": "Let the lead size the work: ask what drives it instead of proposing a number or "
-    "calling the change small.",
-    "owned-trade-off": "Say that you will take the trade-off to the stakeholders yourself, and that the call "
-    "is yours to explain.",
-    "offered-options": "Bring options: a smaller version, moving the change to the next sprint, or dropping "
-    "something to make room.",
-}
+_TIPS: dict[str, str] = {name: criterion["tip"] for name, criterion in _SCRIPT["criteria"].items()}
 
 
 def deterministic_scores(pm_lines: list[str], inp: ScopeChangeInput) -> list[ScoreItem]:

@@ -18,6 +18,7 @@ from assistant.checks.fixes import capture, repair_sentence
 from assistant.checks.guards import DATE_RE, fact_kept, find_estimates, find_facts, find_invented_claims, guard_text
 from assistant.checks.lint import find_trust_phrases
 from assistant.checks.offline import first_sentence
+from assistant.checks.rule_data import compile_pattern, rule_data
 from assistant.llm.calls import PreparedCall, WireModel, estimate_tokens, llm_result, prepare, send
 from assistant.llm.prompt_files import load_prompt
 from assistant.schemas import (
@@ -416,86 +417,16 @@ def build_draft(
 
 
 # ---------------------------------------------------------------- consistency check
-_TIME = (
-    rf"(?:{DATE_RE.pattern}|(?:the )?end of (?:the |this |next )?(?:sprint|week|month|quarter|day|year)"
-    r"|(?:this|next) (?:sprint|week|month|quarter)|tomorrow|today|tonight|eod|eow|eom"
-    r"|the (?:original |same |agreed |planned |current )?"
-    r"(?:date|deadline|launch date|release date|sprint end)"
-    r"|(?:the )?\d{1,2}(?:st|nd|rd|th)\b|time\b|schedule\b)"
+_PROMISES = rule_data("promises")  # rules/promises.yaml
+_FRAGMENTS = {**_PROMISES["fragments"], "date": DATE_RE.pattern}
+_PROMISE_PATTERNS = {kind: compile_pattern(value, _FRAGMENTS) for kind, value in _PROMISES["promises"].items()}
+_DATE_PROMISE, _SCOPE_PROMISE, _IMPACT_PROMISE, _CERTAINTY = (
+    _PROMISE_PATTERNS[kind] for kind in ("date-promise", "scope-promise", "impact-promise", "certainty")
 )
-_DELIVER = (
-    r"(?:deliver|ship|launch|release|land|go live|hit|make|meet|finish|complete"
-    r"|be (?:ready|done|live|delivered|shipped|complete|completed|finished|available|out|released))"
-)
-_DATE_PROMISE = re.compile(
-    r"\b(?:(?:will|'ll|shall|(?:are|is|am) (?:going|on track|set) to|can still|still)\s+"
-    rf"(?:still\s+|definitely\s+|certainly\s+|easily\s+)?{_DELIVER}"
-    r"|(?:we|it|this|the team)\s+(?:deliver|ship|launch|release|land|go live)s?)\b"
-    rf"[^.?!\n]{{0,50}}?\b(?:by|on|before|in time for|for|at|within|in)\s+{_TIME}"
-    rf"|\bon (?:track|schedule|target) for\s+{_TIME}",
-    re.I,
-)
-_SCOPE_PROMISE = re.compile(
-    r"\b(?:we|we'll|the team|engineering|you|they)\s*(?:will|'ll|can|are going to)?\s*(?:still\s+)?"
-    r"(?:deliver|ship|get|build|include|do|have)\s+(?:everything|it all|all of it|all of this|the full scope"
-    r"|the whole (?:thing|scope|feature)|both|all (?:the )?(?:features|scope|original scope|requirements))\b"
-    r"|\bnothing (?:will be|is|gets|needs to be|has to be|will get) (?:dropped|cut|descoped|removed|lost)\b"
-    r"|\bwithout (?:dropping|cutting|losing|removing|giving up|descoping) anything\b"
-    r"|\b(?:full|entire|complete) (?:original )?scope (?:will|is going to|still) (?:ship|land|be delivered)\b"
-    r"|\b(?:the )?(?:rest of the )?scope (?:is|stays|remains|will stay|will remain)"
-    r" (?:unchanged|the same|intact)\b"
-    r"|\bno (?:features?|scope|functionality) (?:will be|is being|gets) (?:dropped|cut|lost|removed)\b"
-    r"|\b(?:we|the team|engineering) (?:will|'ll|can) (?:easily )?(?:fit|add|absorb) (?:it|this|the change)"
-    r"(?: in)?\b",
-    re.I,
-)
-_AREA = r"(?:timeline|sprint|date|deadline|schedule|plan|scope|delivery|release|launch|roadmap|other work)"
-_IMPACT_PROMISE = re.compile(
-    rf"\bno (?:real |big |major |significant )?(?:impact|effect|change|delay|risk)"
-    rf" (?:on|to) (?:the |our |your )?{_AREA}\b"
-    r"|\b(?:won't|will not|wouldn't|would not|doesn't|does not|shouldn't|should not|isn't going to"
-    r"|is not going to|can't|cannot)\s+(?:really\s+)?"
-    r"(?:affect|impact|change|delay|move|slow down|derail|push back)"
-    rf"\s+(?:the |our |your |any )?(?:{_AREA}|anything)\b"
-    r"|\b(?:timeline|date|deadline|schedule|plan|delivery|launch|release)s?"
-    r" (?:is|are|stays?|remains?|will stay|will remain) (?:unchanged|the same|unaffected|intact|safe|firm)\b"
-    r"|\b(?:timeline|date|deadline|schedule|plan)s? (?:still )?(?:holds?|will hold|stands)\b"
-    r"|\b(?:still |fully |completely )?on (?:track|schedule|time)\b"
-    r"|\bnothing (?:else )?(?:will|needs to|has to) (?:slip|move|change|be delayed)\b"
-    r"|\bwithout (?:any )?(?:impact|delay)\b"
-    r"|\bfits? (?:easily |comfortably )?(?:in|into) (?:the |this |our )?(?:current )?sprint\b",
-    re.I,
-)
-_CERTAINTY = re.compile(
-    r"\b(?:guaranteed?|guaranteeing|definitely|certainly|for sure|100 ?%|no doubt|without (?:a )?doubt"
-    r"|(?:i|we) promise|rest assured|zero risk|no risk|nothing to worry about|absolutely)(?!\w)",
-    re.I,
-)
-_HEDGE_BEFORE = re.compile(
-    r"\b(?:not|never|cannot|can't|won't|don't|doesn't|isn't|aren't|unless|until|whether|no one|nobody"
-    r"|before (?:we|i) (?:know|commit|confirm)|once (?:we|engineering|the team) (?:know|confirm|have))\b",
-    re.I,
-)
-_NEGATION_NEAR = re.compile(
-    r"\b(?:not|never|no|nobody|no one|cannot|can't|won't|don't|couldn't)\b(?:\W+\w+){0,3}\W*$", re.I
-)
-
-_PROMISE_EXPLANATIONS = {
-    "date-promise": "Promises a date engineering has not confirmed; the brief leaves the impact on the "
-    "date open. Use [impact: …] until the lead has assessed it.",
-    "scope-promise": "Promises scope engineering has not confirmed; the brief leaves open what would have to "
-    "move. Use [trade-off: …] instead.",
-    "impact-promise": "Decides the impact for engineering; the brief leaves it open until the lead has "
-    "assessed it. Use [impact: …] instead.",
-    "certainty": "Claims a certainty nobody has yet; until engineering has assessed the change, say what is "
-    "still open.",
-}
-_LINT_KINDS = {
-    "blame": "blame",
-    "minimizing-change": "minimizing",
-    "trivializing": "minimizing",
-    "deadline-rigidity": "date-promise",
-}
+_HEDGE_BEFORE = compile_pattern(_PROMISES["hedged_before"])
+_NEGATION_NEAR = compile_pattern(_PROMISES["negation_near"])
+_PROMISE_EXPLANATIONS: dict[str, str] = _PROMISES["explanations"]
+_LINT_KINDS: dict[str, str] = _PROMISES["lint_kinds"]
 _PROMISE_FAMILY = frozenset({"date-promise", "scope-promise", "impact-promise", "certainty", "blame", "minimizing"})
 
 
