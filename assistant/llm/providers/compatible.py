@@ -1,6 +1,8 @@
 """OpenAI-compatible servers (llama-cpp-python, llama.cpp's llama-server, Ollama, vLLM, LM Studio).
 
-The OpenAI SDK with a `base_url`. Servers differ in structured output, so the response format is
+OpenAI's chat completions wire format, sent with httpx directly: a local server needs none of the SDK,
+whose import alone costs about half a second of start-up (it builds every API type). The request body,
+headers and error mapping are the SDK's. Servers differ in structured output, so the response format is
 configurable:
 
 - ``json_object`` (default): ``{"type": "json_object", "schema": {...}}`` — what llama-cpp-python's
@@ -12,11 +14,12 @@ configurable:
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Literal
 
 from assistant.llm.providers.errors import ConfigError
 from assistant.llm.providers.openai_provider import OpenAIProvider
-from assistant.llm.providers.types import ChatRequest
+from assistant.llm.providers.types import ChatRequest, ProviderResponse
 
 ResponseFormatMode = Literal["json_object", "json_schema"]
 RESPONSE_FORMAT_MODES: tuple[str, ...] = ("json_object", "json_schema")
@@ -73,3 +76,50 @@ class CompatibleProvider(OpenAIProvider):
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
         }
+
+    # -- sending (httpx, not the SDK) --------------------------------------------------------
+
+    def _make_client(self) -> Any:
+        import httpx2
+
+        return self.http_client or httpx2.Client(timeout=self.sdk_timeout())
+
+    def send(self, request: ChatRequest) -> ProviderResponse:
+        """POST {base_url}/chat/completions; failures mapped as the SDK's would be (see `call_sdk`)."""
+        import httpx2
+
+        from assistant.llm.providers.base import decode_body
+        from assistant.llm.providers.errors import ConnectionFailed, ProviderTimeout, body_message, error_for_status
+        from assistant.llm.providers.retry import parse_retry_after
+
+        assert self.base_url is not None  # checked in __init__
+        url = self.base_url.rstrip("/") + "/chat/completions"
+        headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
+        started = time.perf_counter()
+        try:
+            response = self.client.post(url, json=self.sdk_params(request), headers=headers, timeout=self.sdk_timeout())
+        except httpx2.ConnectTimeout:
+            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
+        except httpx2.TimeoutException:
+            raise ProviderTimeout(
+                provider=self.name, model=request.model, timeout=self.timeout, host=self.host
+            ) from None
+        except httpx2.TransportError:
+            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
+        latency = time.perf_counter() - started
+        request_id = response.headers.get("x-request-id")
+        if response.status_code >= 400:
+            try:
+                body: object = response.json()
+            except ValueError:
+                body = response.text
+            raise error_for_status(
+                response.status_code,
+                provider=self.name,
+                model=request.model,
+                detail=body_message(body, self._secrets()),
+                retry_after=parse_retry_after(response.headers),
+                request_id=request_id,
+            ) from None
+        decoded = decode_body(response.text, provider=self.name, model=request.model, status=response.status_code)
+        return self._response(request, decoded, latency, request_id)
