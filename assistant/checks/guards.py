@@ -65,8 +65,6 @@ def guard_text(
     from assistant.checks.offline import repair_phrasing
 
     sources = list(sources)
-    findings: list[GuardFinding] = []
-
     original = text
     phrase_hits = [f for f in find_trust_phrases(original) if f.severity != "suggestion"]
     source_estimates = {e.lower() for e in find_estimates("\n".join(sources))}
@@ -75,47 +73,23 @@ def guard_text(
     unknown_links = {url for url in find_links(original) if url not in joined_sources}
     claims = find_invented_claims(_strip_links(original, unknown_links), sources)
     action = "repaired" if repair else "reported"
-    for url in sorted(unknown_links):
-        findings.append(
-            GuardFinding(
-                guard="link",
-                text=url,
-                detail="A link or image the PM did not give: removed (it could fetch an address carrying the draft).",
-                action=action,
-                field=field,
-            )
-        )
-
-    for hit in phrase_hits:
-        findings.append(
-            GuardFinding(
-                guard="trust-phrase",
-                text=hit.text,
-                detail=f"{hit.rule_id}: {hit.message}",
-                action=action,
-                field=field,
-            )
-        )
-    for estimate in estimates:
-        findings.append(
-            GuardFinding(
-                guard="estimate",
-                text=estimate,
-                detail="The output contains a time or effort estimate; only engineering can size the work.",
-                action=action,
-                field=field,
-            )
-        )
-    for claim in claims:
-        findings.append(
-            GuardFinding(
-                guard="invented-claim",
-                text=claim,
-                detail="Not in the draft or the context you gave: the assistant must not invent facts.",
-                action=action,
-                field=field,
-            )
-        )
+    found: list[tuple[str, str, str]] = [
+        ("link", url, "A link or image the PM did not give: removed (it could fetch an address carrying the draft).")
+        for url in sorted(unknown_links)
+    ]
+    found += [("trust-phrase", hit.text, f"{hit.rule_id}: {hit.message}") for hit in phrase_hits]
+    found += [
+        ("estimate", e, "The output contains a time or effort estimate; only engineering can size the work.")
+        for e in estimates
+    ]
+    found += [
+        ("invented-claim", c, "Not in the draft or the context you gave: the assistant must not invent facts.")
+        for c in claims
+    ]
+    findings = [
+        GuardFinding(guard=guard, text=value, detail=detail, action=action, field=field)  # type: ignore[arg-type]
+        for guard, value, detail in found
+    ]
     if repair:
         if unknown_links:
             text = _strip_links(text, unknown_links)

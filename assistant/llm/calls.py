@@ -195,25 +195,6 @@ def send(provider: Provider, prepared: PreparedCall) -> tuple[Any, StructuredCal
     return prepared.restore(call.answer), call
 
 
-def call_model(
-    provider: Provider,
-    prompt: PromptSpec,
-    task: str,
-    answer_model: type[BaseModel],
-    fields: dict[str, str],
-    plain: dict[str, str] | None = None,
-    *,
-    redact: bool | None = None,
-    confidential_terms: tuple[str, ...] = (),
-) -> tuple[Any, StructuredCall, Redaction | None]:
-    """`prepare` + `send`: the restored answer, the call and the redaction (None when not redacted)."""
-    prepared = prepare(
-        provider, prompt, task, answer_model, fields, plain, redact=redact, confidential_terms=confidential_terms
-    )
-    answer, call = send(provider, prepared)
-    return answer, call, prepared.redaction
-
-
 def _short(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "answer"

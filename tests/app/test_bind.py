@@ -9,21 +9,14 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit_process import free_port, keyless_environment, running_app
 
-ROOT = Path(__file__).resolve().parents[2]
 STREAMLIT = Path(sys.executable).parent / "streamlit"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def machine_addresses() -> list[str]:
@@ -57,38 +50,11 @@ def listening_addresses(port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv
 @pytest.fixture(scope="module")
 def app_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and not k.startswith("ASSISTANT_")}
+    env = keyless_environment()
     env.pop("STREAMLIT_SERVER_ADDRESS", None)  # the project's .streamlit/config.toml decides
-    log = (tmp_path_factory.mktemp("bind") / "server.log").open("w")
-    process = subprocess.Popen(
-        [str(STREAMLIT), "run", "app.py", "--server.port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on 127.0.0.1:{port} within 60 s; see {log.name}")
-            time.sleep(0.3)
+    log = tmp_path_factory.mktemp("bind") / "server.log"
+    with running_app([str(STREAMLIT), "run", "app.py", "--server.port", str(port)], env, log, port):
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def test_the_app_answers_on_loopback(app_port: int) -> None:
