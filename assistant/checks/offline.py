@@ -92,13 +92,29 @@ def rewrite(
     body = capitalise_sentences(body)
     changes = [change for repair in repairs if (change := describe(repair)) is not None]
     short = form == "short" or (form == "auto" and _one_sentence(text))
-    context_lines, context_changes = _context_block(analysis, pm_context, text, short=short)
+    # A message that pressures engineering (a trust finding) asks for something even without a question.
+    # So does a bug or outage report, unless it says nothing is needed.
+    asks = form == "full" or (
+        not _NO_ASK.search(text)
+        and (
+            is_request(text) or bool(_REPORT.search(text)) or any(f.severity != "suggestion" for f in analysis.findings)
+        )
+    )
+    context_lines, context_changes = _context_block(analysis, pm_context, text, short=short, slots=asks)
     changes += context_changes
+    if not asks:
+        changes.append(
+            Change(
+                description="No [needs: …] slots and no invitation: the draft reads as an update, not a request.",
+                reason="Slots for who, the problem and a date only help a message that asks engineering for work; "
+                "ask for the full form to add them anyway.",
+            )
+        )
 
     parts = [body.strip()] if body.strip() else []
     if context_lines:
         parts.append("Context\n" + "\n".join(context_lines))
-    invitation = _invitation(text, body)
+    invitation = _invitation(text, body) if asks else None
     if invitation:
         parts.append(invitation)
         changes.append(
@@ -143,6 +159,31 @@ def _one_sentence(text: str) -> bool:
     return len(doc.sentences) <= 1 and len(text.split()) <= 30
 
 
+_ASK = re.compile(
+    r"\?|\b(?:can|could|would|will|won't|can't) (?:we|you|u|ya|someone|somebody|anyone|the team|eng\w*|they)\b"
+    r"|\b(?:please|pls|plz|pleeease)\b|\b(?:i|we) (?:need|want|would like|'d like|really need|still need)\b"
+    r"|\b(?:i|we)(?:'d| would) (?:like|love)\b|\bneeds? (?:to|a|an|the|this|it)\b|\blet'?s\b|\bshould\b"
+    r"|\bmust\b|\bhave to\b|\bhas to\b|\bgot to\b|\bgotta\b|\brequest(?:ing|ed)?\b|\bask(?:ing)? (?:for|you)\b"
+    r"|\bmake sure\b|\basap\b|\bby (?:eod|tomorrow|monday|tuesday|wednesday|thursday|friday|next)\b"
+    r"|(?:^|[.!:;\n-]\s*)(?:add|build|make|ship|fix|change|update|create|remove|implement|support|move|drop|"
+    r"prioriti[sz]e|get|send|put|hardcode|fake|finish|deliver)\b",
+    re.I,
+)
+
+
+_NO_ASK = re.compile(
+    r"\b(?:nothing|no action|no changes?) (?:is )?(?:needed|required|to do) (?:from|by|on)"
+    r" (?:you|your side|the team|eng\w*)|\bno action (?:needed|required)\b|\bno need to do anything\b",
+    re.I,
+)
+
+
+def is_request(text: str) -> bool:
+    """Whether the draft asks engineering for something (a question, a request verb, a need, an imperative);
+    a status update, a thank-you or an FYI does not, and gets no slots or invitation."""
+    return bool(_ASK.search(text))
+
+
 def _invitation(draft: str, body: str) -> str | None:
     """One invitation for engineering's view, unless the draft or the repaired body already asks for it."""
     if any(e.element == "invitation" and e.present for e in check_context(body).elements):
@@ -170,7 +211,7 @@ _FLEXIBILITY_STATED = re.compile(
 
 
 def _context_block(
-    analysis: Analysis, pm_context: PMContext | None, draft: str = "", *, short: bool = False
+    analysis: Analysis, pm_context: PMContext | None, draft: str = "", *, short: bool = False, slots: bool = True
 ) -> tuple[list[str], list[Change]]:
     """What the PM gave in the context fields, then a slot for each element neither the draft nor the fields
     carry (the context pass decides; never a slot for what the draft states)."""
@@ -182,7 +223,7 @@ def _context_block(
             continue
         if element.present and element.start is None:  # given by the PM in the context fields
             lines.append(f"- {element.label}: {element.evidence}")
-        elif not element.present:
+        elif not element.present and slots:
             if short and element.element not in _SHORT_SLOTS:
                 left_out.append(element.label.lower())
                 continue
@@ -193,7 +234,7 @@ def _context_block(
     rigid = any(f.category == "deadline-rigidity" for f in analysis.findings)
     if flexible is not None:
         lines.append("- The date can move: " + ("yes" if flexible else "no"))
-    elif has_deadline and not short and not rigid and not _FLEXIBILITY_STATED.search(draft):
+    elif slots and has_deadline and not short and not rigid and not _FLEXIBILITY_STATED.search(draft):
         lines.append("- The date can move: [needs: can the date move, and why that date?]")
     changes = []
     if missing:

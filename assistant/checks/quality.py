@@ -20,6 +20,14 @@ _DOUBLED = re.compile(r"(?<![.?!])([,;:])\s*[,;:.]|[.?!]\s*[,;:]|(?<!\.)\.\.(?!\
 _DANGLING = re.compile(r"(?:^|\n)[ \t]*[,;:.?!]|[;(—–]\s*$|\(\s*\)|\s[,;:.](?=\s)|[—–-][ \t]*[.?!]")
 _LOWER_START = re.compile(r"(?<![.?!][.?!])(?<!\.\.)[.?!][\"')\]]*[ \t]+([a-z])")
 _CONNECTOR_END = re.compile(r"\b(?:and|but|so|or|the|a|an|just|because|than|if)\s*[.?!]$", re.I)
+# Words an edit left without what they belonged to: an article before a preposition or a mark ("It's a of
+# events"), or a request with its verb cut out ("can you rn?").
+_ORPHAN = re.compile(
+    r"\b(?:a|an|the)\s+(?:of|to|for|with|from|in|on|at|by|and|or|but|right|lol|is|are|was|were)\b"
+    r"|\b(?:a|an|the)\s*[,;:.?!]"
+    r"|\b(?:can|could|would|will)\s+(?:you|we|u|they|someone)\s+(?:rn|now|asap|today|tonight|pls|please|quickly)?\s*[?.!]",
+    re.I,
+)
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _EXCEPT_LOWER = frozenset({"e.g", "i.e", "etc", "vs", "approx", "cf"})
 
@@ -65,6 +73,10 @@ def sentence_problems(text: str) -> list[QualityFinding]:
             continue
         found.append(
             QualityFinding("lowercase-start", _around(text, m.start(1)), "a sentence starts in lower case", m.start(1))
+        )
+    for m in _ORPHAN.finditer(scrubbed):
+        found.append(
+            QualityFinding("fragment", _around(text, m.start()), "a word left without what it belonged to", m.start())
         )
     for sentence in _sentences(scrubbed):
         words = re.findall(r"[\w'’-]+", sentence)
