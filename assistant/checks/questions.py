@@ -130,8 +130,8 @@ class _Named:
             self.date = self.date or parts.get("date")
         for fact in find_facts(text):
             fact = None if _DATE_FACT.search(fact) or DATE_RE.search(fact) else _name_of(fact)
-            if not fact or fact in self.names:
-                continue  # dates, numbers and acronyms (CSV, SSO) are not names
+            if not fact or fact in self.names or _is_person(text, fact):
+                continue  # dates, numbers, acronyms (CSV, SSO) and people are not names to ask about
             self.names.append(fact)
             at = text.find(fact)
             possessive = text[at + len(fact) : at + len(fact) + 2] in ("'s", "’s")
@@ -152,6 +152,27 @@ class _Named:
         return next((n for n in self.names if n in sentence and n != self.customer), None)
 
 
+_NOT_A_NOUN = re.compile(
+    r"[a-z]+(?:ed|ing|ly)|live|bulk|instant|real-?time|sync|async|secure|private|public|mobile|offline|online|"
+    r"faster|slow|fast|automatic|auto|all|every|any",
+    re.I,
+)
+_PERSON_AFTER = re.compile(
+    r"^\s*(?:,|says|said|thinks|looked|flagged|suggested|asked|mentioned|confirmed|is looking|will|to (?:confirm|check)"
+    r"|from (?:infra|design|eng|engineering|sales|support|marketing|legal|finance|the [a-z]+ team))\b",
+    re.I,
+)
+_PERSON_BEFORE = re.compile(r"(?:\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|ask)\s+|^\s*)$", re.I)
+
+
+def _is_person(text: str, name: str) -> bool:
+    """A name used for a person (greeted, addressed, or saying or doing something): not a system to ask about."""
+    at = text.find(name)
+    if at < 0 or len(name.split()) > 2:
+        return False
+    return bool(_PERSON_BEFORE.search(text[:at]) or _PERSON_AFTER.match(text[at + len(name) :]))
+
+
 def _name_of(fact: str) -> str | None:
     """A name from a capitalised fact: "Acme SSO" -> "Acme", "Halcyon Travel's" -> "Halcyon Travel"; None for
     acronyms and numbers."""
@@ -167,22 +188,34 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
     """The category's template filled with the flag's trigger (and a name in its sentence), or its question."""
     if len(flag.trigger.split()) > 5 or re.search(r"[.?!]\s*$", flag.trigger):
         return flag.question  # a clause-wide trigger (the semantic layer) does not read inside a template
+    if _NOT_A_NOUN.fullmatch(flag.trigger.strip()):
+        return flag.question  # "signed", "live", "bulk" do not read as the thing a template names
     parts = {"trigger": flag.trigger}
     name = named.name_near(text, flag.start) if text else None
     if name and name.lower() not in flag.trigger.lower():
         parts["name"] = name
     elif name:
         parts["trigger"], parts["name"] = flag.trigger, name
+    bare_noun = re.fullmatch(r"[a-z][a-z-]+", parts["trigger"]) is not None  # "dashboard" reads as "the dashboard"
     for template in _templates()["flags"].get(flag.category, ()):
-        filled = fill(template, parts)
+        wants_article = bare_noun and not re.search(r"\b(?:the|a|an|your|our|this|that)\s+\{trigger\}", template)
+        filled = fill(template, {**parts, "trigger": "the " + parts["trigger"]} if wants_article else parts)
         if filled and _clean(filled):
             return filled
     return flag.question
 
 
+_NOT_A_THING = re.compile(
+    r"^(?:up|down|in|on|at|to|for|with|from|by|out|off|over|into|onto|it|this|that|them|us|me|him|her|so|too|"
+    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again)\b|\d",
+    re.I,
+)
+
+
 def _short(thing: str | None) -> str | None:
-    """The thing asked for, when it is short enough to name in a question (up to eight words)."""
-    if not thing or len(thing.split()) > 8 or re.search(r"[?\"“]", thing):
+    """The thing asked for, when it names a thing and is short enough for a question (up to eight words):
+    not a particle or pronoun ("up in their dashboard", "it"), not a quantity ("within 24 hours")."""
+    if not thing or len(thing.split()) > 8 or re.search(r"[?\"“]", thing) or _NOT_A_THING.search(thing):
         return None
     return thing
 
