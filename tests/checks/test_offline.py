@@ -137,3 +137,33 @@ def test_analyze_exposes_every_pass():
     analysis = analyze(DRAFTS[0])
     assert analysis.findings and analysis.context and analysis.complexity and analysis.questions
     assert analysis.engine == "offline"
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "Yesterday: synced with Marco on the Zendesk widget. Today: acceptance criteria for ONB-412. Blockers: none.",
+        "Re BILL-1043: agree with the 2-week estimate. Thanks for breaking down the proration edge cases.",
+        "fyi the demo environment is down again, Nadia is looking at it. nothing needed from you.",
+    ],
+)
+def test_an_update_gets_no_slots_and_no_invitation_but_says_why(update: str) -> None:
+    result = rewrite(update)
+    assert result.slots == [] and INVITATION not in result.text and REPORT_INVITATION not in result.text
+    assert any("reads as an update" in c.description for c in result.changes)
+    assert rewrite(update, form="full").slots  # the full form still asks for everything
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Add CSV export to the reports page.",
+        "The export is broken for Acme since Monday.",
+        "Sprint 19 is locked. Elmstead's go-live is 3 Dec, so make it happen.",
+        "We need SSO for Acme.",
+    ],
+)
+def test_a_request_a_bug_report_or_pressure_still_gets_its_slots_or_invitation(request_text: str) -> None:
+    result = rewrite(request_text)
+    assert result.slots or INVITATION in result.text or REPORT_INVITATION in result.text
+    assert not any("reads as an update" in c.description for c in result.changes)

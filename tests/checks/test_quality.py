@@ -57,3 +57,13 @@ def test_the_pms_own_writing_kept_as_is_is_not_the_rewrites_finding():
 )
 def test_offline_rewrites_of_the_issue_drafts_pass_the_quality_check(draft):
     assert check_quality(rewrite(draft).text, draft) == []
+
+
+@pytest.mark.parametrize("text", ["It's a of events.", "Hey can you rn?", "Its a right?"])
+def test_words_an_edit_orphaned_are_a_fragment(text: str) -> None:
+    assert any(f.kind == "fragment" for f in sentence_problems(text))
+
+
+@pytest.mark.parametrize("text", ["It's a table of events.", "Can you look at it now?", "We picked the one for Acme."])
+def test_whole_sentences_with_articles_and_requests_are_not_fragments(text: str) -> None:
+    assert not sentence_problems(text)

@@ -1,0 +1,19 @@
+"""Design-review questions name the draft's systems, not its people, and read as English around a trigger."""
+
+from __future__ import annotations
+
+from assistant.checks.offline import analyze
+
+
+def test_a_greeted_or_acting_person_is_not_asked_about_as_a_system() -> None:
+    questions = " ".join(
+        q.text for q in analyze("Hi Priya, Omar says the Okta login breaks for Acme. Can we fix it?").questions
+    )
+    assert "Priya" not in questions and "Omar" not in questions
+    assert "Okta" in questions or "Acme" in questions
+
+
+def test_no_question_names_a_particle_or_a_quantity_as_the_thing_asked_for() -> None:
+    draft = "Northwind wants refunds to show up in their Stripe dashboard within 24 hours instead of 3 days. Can we?"
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert "of up in" not in joined and "on up in" not in joined and "within 24 hours are" not in joined
