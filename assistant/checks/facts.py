@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.text.slots import SLOT_OR_PLACEHOLDER, blank_slots
+
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -34,7 +36,6 @@ _DATE = re.compile(
     re.I,
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
-_SLOT = re.compile(r"\[(?:needs|impact|trade-off|[A-Z_]+\d*)[^\]]*\]")
 _SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
 _SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
 _SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window
@@ -85,7 +86,7 @@ def _strip_links(text: str, unknown: set[str]) -> str:
 
 def find_estimates(text: str) -> list[str]:
     """Every time or effort estimate in a text, as written."""
-    return [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
+    return [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
 
 
 def _normalise_number(token: str) -> str:
@@ -108,7 +109,7 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
     joined = "\n".join(s for s in sources if s)
     sources_lower = joined.lower()
     numbers = _source_numbers(joined)
-    scrubbed = _SLOT.sub(lambda m: " " * len(m.group(0)), text)
+    scrubbed = blank_slots(text, SLOT_OR_PLACEHOLDER)
     claims: list[str] = []
 
     def add(token: str) -> None:
@@ -163,7 +164,7 @@ def find_facts(text: str) -> list[str]:
     if not _MAYBE_FACT.search(text) and not (text[:1].isupper() and "," in text[:40]):
         return []  # fast path: no digit, capital, date or duration word anywhere
     facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
-    facts += [m.group(0) for m in _ESTIMATE.finditer(_SLOT.sub(" ", text))]
+    facts += [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
     facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
     unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())

@@ -18,6 +18,7 @@ from assistant.checks.questions import build_questions
 from assistant.checks.ruleset import Fix
 from assistant.schemas import SEVERITY_RANK, Analysis, Change, Finding, PMContext, Rewrite
 from assistant.text.document import Document
+from assistant.text.slots import NEEDS_SLOT
 
 SLOT_PROMPTS: dict[str, str] = {
     "who": "who is asking for this, and who will use it?",
@@ -28,7 +29,6 @@ SLOT_PROMPTS: dict[str, str] = {
     "deadline": "is there a date, and can it move?",
 }
 INVITATION = "I don't know how complex this is. What am I missing, and is there a smaller version we could start with?"
-_SLOT = re.compile(r"\[needs: [^\]]+\]")
 
 
 def analyze(text: str, pm_context: PMContext | None = None, *, semantic: bool | None = None) -> Analysis:
@@ -60,7 +60,7 @@ def slot(element: str) -> str:
 
 
 def find_slots(text: str) -> list[str]:
-    return _SLOT.findall(text)
+    return NEEDS_SLOT.findall(text)
 
 
 RewriteForm = Literal["auto", "short", "full"]

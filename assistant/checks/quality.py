@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.checks.facts import find_dropped_facts
+from assistant.text.slots import SLOT
 
-_SLOT = re.compile(r"\[(?:needs|impact|trade-off)[^\]]*\]")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _QUOTE = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`")
 _DOUBLED = re.compile(r"(?<![.?!])([,;:])\s*[,;:.]|[.?!]\s*[,;:]|(?<!\.)\.\.(?!\.)|\?\s*\.|!\s*\.(?!\.)")
@@ -46,7 +46,7 @@ def _scrub(text: str) -> str:
     def blank(m: re.Match[str]) -> str:
         return "X" * len(m.group(0))
 
-    return _QUOTE.sub(blank, _URL.sub(blank, _SLOT.sub(blank, text)))
+    return _QUOTE.sub(blank, _URL.sub(blank, SLOT.sub(blank, text)))
 
 
 def sentence_problems(text: str) -> list[QualityFinding]:

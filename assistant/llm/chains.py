@@ -7,7 +7,6 @@ The offline findings go to the model as hints; the pasted draft is delimited and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,6 +42,7 @@ from assistant.schemas import (
     Rewrite,
     TaskResult,
 )
+from assistant.text.words import content_words
 
 if TYPE_CHECKING:
     from assistant.llm.providers.base import Provider
@@ -111,15 +111,12 @@ class TaskSpec:
 
 
 _MIN_KEPT_SHARE = 0.3
-_STOP = frozenset(
-    "about after also been before being could does doing from have into just more most need only over same "
-    "should some such than that their them then there these they this very want what when which while will "
-    "with would your ignore above reply instructions previous".split()
-)
+# Words an injected instruction uses: never evidence that the draft was kept.
+_INSTRUCTION_WORDS = frozenset({"ignore", "above", "reply", "instructions", "previous"})
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower()) if w not in _STOP}
+    return content_words(text, _INSTRUCTION_WORDS)
 
 
 def kept_share(draft: str, rewrite: str) -> float | None:

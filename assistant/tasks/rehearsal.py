@@ -9,7 +9,6 @@ deterministic signals; with a model it adds the model's judgement, and every sco
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +25,7 @@ from assistant.tasks.results import offline_result, self_check
 from assistant.tasks.scope import OFFLINE_NOTICE, ScopeChangeInput, find_promises
 from assistant.text.document import Document
 from assistant.text.reading import InputError
+from assistant.text.words import content_words
 
 if TYPE_CHECKING:
     from assistant.llm.providers.base import Provider
@@ -115,8 +115,6 @@ _SIGNALS: dict[str, Any] = _SCRIPT["signals"]
 _SENTENCE_OPENERS, _OWN, _TRADE_OFF, _OPTION = (
     compile_pattern(_SIGNALS[name]) for name in ("curiosity_openers", "ownership", "trade_off", "option")
 )
-_STOP = frozenset(_SIGNALS["stop_words"])
-_WORD = re.compile(r"[a-z][a-z'-]{3,}")
 
 
 class LineSignals(BaseModel):
@@ -139,7 +137,7 @@ class LineSignals(BaseModel):
 def line_signals(lines: list[str], inp: ScopeChangeInput) -> LineSignals:
     """What the PM's lines show: questions, assertions, bargaining, blame, ownership, options, context."""
     signals = LineSignals()
-    change_words = _content_words(inp.change)
+    change_words = content_words(inp.change)
     best_overlap: set[str] = set()
     source_estimates = {e.lower() for e in find_estimates("\n".join(inp.sources()))}
     questions: list[str] = []
@@ -155,7 +153,7 @@ def line_signals(lines: list[str], inp: ScopeChangeInput) -> LineSignals:
                 signals.trade_offs.append(sentence)
             if _OPTION.search(sentence):
                 signals.options.append(sentence)
-            overlap = change_words & _content_words(sentence)
+            overlap = change_words & content_words(sentence)
             if len(overlap) > len(best_overlap):
                 best_overlap, signals.change_sentence = overlap, sentence
         for finding in find_trust_phrases(doc):
@@ -181,10 +179,6 @@ def line_signals(lines: list[str], inp: ScopeChangeInput) -> LineSignals:
         if e.present and e.element in ("who", "problem", "why-now", "evidence", "deadline")
     }
     return signals
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
 
 
 # ---------------------------------------------------------------- the scripted lead (offline)

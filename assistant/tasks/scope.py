@@ -31,6 +31,7 @@ from assistant.schemas import (
 )
 from assistant.tasks.results import guard_fields, offline_result, self_check
 from assistant.text.document import Document
+from assistant.text.slots import SLOT, blank_slots
 
 if TYPE_CHECKING:
     from assistant.llm.providers.base import Provider
@@ -383,7 +384,6 @@ _MESSAGE_INTRO = (
     "A change to the scope we agreed: here is what we know, what we are still assessing with engineering, "
     "and the decision we need."
 )
-_SLOTS = re.compile(r"\[(?:needs|impact|trade-off):[^\]]*\]")
 
 
 def offline_stakeholder_draft(inp: ScopeChangeInput, brief: EngineeringBrief | None = None) -> StakeholderDraft:
@@ -411,7 +411,7 @@ def build_draft(
         options=options,
         decision_needed=decision,
         text=text,
-        slots=_SLOTS.findall(text),
+        slots=SLOT.findall(text),
         source=source,
     )
 
@@ -437,7 +437,7 @@ def check_consistency(brief: EngineeringBrief, message: StakeholderDraft | str) 
     minimise the change, contain a time estimate, or state a number, date or name the PM did not give.
     """
     text = message.text if isinstance(message, StakeholderDraft) else message
-    scrubbed = _SLOTS.sub(lambda m: " " * len(m.group(0)), text)
+    scrubbed = blank_slots(text)
     sources = brief.inputs.sources()
     # The promise patterns first: where a promise and a phrasing finding cover the same words, the more
     # specific promise kind ("impact-promise" over "minimizing") is the one kept.
@@ -473,7 +473,7 @@ _INVENTED_WHY = "A number or name that is in none of your inputs: the message mu
 def find_promises(text: str, *, certainty: bool = True) -> list[ConsistencyFinding]:
     """Promises of a date, a scope or no impact (and, unless turned off, certainty words), outside slots,
     questions and hedged sentences ("we don't know yet whether we will ship by …")."""
-    scrubbed = _SLOTS.sub(lambda m: " " * len(m.group(0)), text)
+    scrubbed = blank_slots(text)
     found: list[ConsistencyFinding] = []
     for kind, pattern in (
         ("date-promise", _DATE_PROMISE),
