@@ -158,11 +158,12 @@ _NOT_A_NOUN = re.compile(
     re.I,
 )
 _PERSON_AFTER = re.compile(
-    r"^\s*(?:,|says|said|thinks|looked|flagged|suggested|asked|mentioned|confirmed|is looking|will|to (?:confirm|check)"
+    r"^\s*(?:says|said|thinks|looked|flagged|suggested|asked|mentioned|confirmed|is looking|will|to (?:confirm|check)"
     r"|from (?:infra|design|eng|engineering|sales|support|marketing|legal|finance|the [a-z]+ team))\b",
     re.I,
 )
-_PERSON_BEFORE = re.compile(r"(?:\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|ask)\s+|^\s*)$", re.I)
+_PERSON_BEFORE = re.compile(r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|ask)\s+$", re.I)
+_VOCATIVE_AFTER = re.compile(r"^\s*[,—–:]")
 
 
 def _is_person(text: str, name: str) -> bool:
@@ -170,7 +171,9 @@ def _is_person(text: str, name: str) -> bool:
     at = text.find(name)
     if at < 0 or len(name.split()) > 2:
         return False
-    return bool(_PERSON_BEFORE.search(text[:at]) or _PERSON_AFTER.match(text[at + len(name) :]))
+    after = text[at + len(name) :]
+    addressed = not text[:at].strip() and _VOCATIVE_AFTER.match(after)  # "Priya, …" / "Kenji — …" opening the text
+    return bool(_PERSON_BEFORE.search(text[:at]) or addressed or _PERSON_AFTER.match(after))
 
 
 def _name_of(fact: str) -> str | None:

@@ -17,3 +17,10 @@ def test_no_question_names_a_particle_or_a_quantity_as_the_thing_asked_for() -> 
     draft = "Northwind wants refunds to show up in their Stripe dashboard within 24 hours instead of 3 days. Can we?"
     joined = " ".join(q.text for q in analyze(draft).questions)
     assert "of up in" not in joined and "on up in" not in joined and "within 24 hours are" not in joined
+
+
+def test_a_system_opening_the_draft_or_listed_with_others_is_still_asked_about() -> None:
+    first = " ".join(q.text for q in analyze("Okta login is broken for Acme since Monday. Can we look?").questions)
+    assert "Okta" in first
+    listed = " ".join(q.text for q in analyze("Can we sync deals with Salesforce, HubSpot and Slack?").questions)
+    assert "Salesforce" in listed or "HubSpot" in listed
