@@ -54,6 +54,11 @@ def score(verdicts_path: Path) -> None:
     for key, (label, target) in TARGETS.items():
         hits = sum(1 for v in verdicts if v.get(key))
         print(f"  {label:<58} {hits:>3}/{n} = {100 * hits / n:5.1f}%   (target {100 * target:.0f}%)")
+    specific = sum(v.get("questions_specific", 0) for v in verdicts)
+    total = sum(v.get("questions_total", 0) for v in verdicts)
+    if total:
+        label = "design-review questions specific and worth asking"
+        print(f"  {label:<58} {specific}/{total} = {100 * specific / total:.1f}%")
 
 
 def main() -> None:
