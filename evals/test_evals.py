@@ -225,9 +225,10 @@ def test_synthetic_error_paths_replay_as_recorded(synthetic_dir: Path) -> None:
 
 
 # ---------------------------------------------------------------- the whole run
-def test_full_replayed_run_is_ok_and_fast(capsys: pytest.CaptureFixture[str]) -> None:
-    """Every case offline plus every recording replayed: no stale recording, no run error, ≤ 15 s.
-    The limit is on CPU time, so a busy machine does not make it flaky; the wall time is printed."""
+def test_full_replayed_run_is_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every case offline plus every recording replayed: no stale recording, no run error. Its wall and CPU
+    times are printed, not asserted: even CPU time doubled on a loaded machine (8.8 s alone, 15.4 s beside
+    another test run), and a timed test that can fail at random blocks every landing."""
     started, cpu = time.perf_counter(), time.process_time()
     run = run_eval()
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -239,7 +240,6 @@ def test_full_replayed_run_is_ok_and_fast(capsys: pytest.CaptureFixture[str]) ->
         )
     assert run.ok, (run.stale[:5], run.run_errors[:5])
     assert run.cases >= 60
-    assert cpu <= 15.0
 
 
 def test_reports_escape_everything() -> None:

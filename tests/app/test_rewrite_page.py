@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 
 import pytest
 from app_helpers import DRAFT, KEYS, replay, start, texts, type_draft, with_provider
@@ -52,9 +51,7 @@ def test_summary_comes_first_and_each_part_is_shown_once() -> None:
     at.toggle(key="live").set_value(False).run()  # only the button runs it
     type_draft(at)
     assert "#### Summary" not in texts(at)
-    started = time.perf_counter()
     at.button(key="run_rewrite_result").click().run()
-    elapsed = time.perf_counter() - started
     assert not at.exception
     shown = [str(m.value) for m in at.markdown]
     assert shown.index("#### Summary") < shown.index("#### Details")
@@ -78,9 +75,8 @@ def test_summary_comes_first_and_each_part_is_shown_once() -> None:
     assert any("“Can we just”" in e.label for e in at.expander)
     assert "**Complexity drivers**" in texts(at) and "**Import or export**" in texts(at)
     assert "that the checks know of" in texts(at) and "Guards passed" not in texts(at)
-    shown_ms = int(re.search(r"Offline result in (\d+) ms", texts(at)).group(1))  # type: ignore[union-attr]
-    assert shown_ms < 500
-    assert elapsed < 3.0
+    # the time is shown (how fast it is belongs to the benchmarks, not to a test on a shared machine)
+    assert re.search(r"Offline result in \d+ ms", texts(at))
     assert "Download the whole result" in at.get("download_button")[0].proto.label
 
 
