@@ -18,9 +18,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
-from assistant.llm.providers.errors import InvalidResponse
+from assistant.llm.providers.errors import (
+    ConnectionFailed,
+    InvalidResponse,
+    ProviderError,
+    ProviderTimeout,
+    body_message,
+    error_for_status,
+)
 from assistant.llm.providers.registry import get_info
-from assistant.llm.providers.retry import RetryPolicy, call_with_retry
+from assistant.llm.providers.retry import RetryPolicy, call_with_retry, parse_retry_after
 from assistant.llm.providers.types import (  # re-exported: the names callers know from here
     DEFAULT_MAX_OUTPUT_TOKENS,
     ChatRequest,
@@ -267,34 +274,45 @@ class Provider(ABC):
     ) -> ProviderResponse:
         """One SDK call with its failures mapped: both official SDKs raise the same exception family
         (`APIStatusError`, `APITimeoutError`, `APIConnectionError`)."""
-        from assistant.llm.providers.errors import ConnectionFailed, ProviderTimeout, body_message, error_for_status
-        from assistant.llm.providers.retry import parse_retry_after
-
         started = time.perf_counter()
         try:
             raw = create(**self.sdk_params(request))
         except sdk.APIStatusError as error:
-            headers = error.response.headers
-            raise error_for_status(
-                error.response.status_code,
-                provider=self.name,
-                model=request.model,
-                detail=body_message(error.body, self._secrets()),
-                retry_after=parse_retry_after(headers),
-                request_id=headers.get(request_id_header),
+            raise self.status_failure(
+                request, error.response.status_code, error.body, error.response.headers, request_id_header
             ) from None
         except sdk.APITimeoutError as error:
-            if _is_connect_timeout(error):
-                raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
-            raise ProviderTimeout(
-                provider=self.name, model=request.model, timeout=self.timeout, host=self.host
-            ) from None
+            raise self.timeout_failure(request, connecting=_is_connect_timeout(error)) from None
         except sdk.APIConnectionError:
-            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
+            raise self.connection_failure(request) from None
         latency = time.perf_counter() - started
         http = raw.http_response
         body = decode_body(http.text, provider=self.name, model=request.model, status=http.status_code)
         return self._response(request, body, latency, http.headers.get(request_id_header))
+
+    # -- failures, the same whichever client sent the request ---------------------------------
+
+    def status_failure(
+        self, request: ChatRequest, status: int, body: object, headers: Any, request_id_header: str
+    ) -> ProviderError:
+        """The error for an HTTP error answer: its status, its scrubbed message, Retry-After, the request id."""
+        return error_for_status(
+            status,
+            provider=self.name,
+            model=request.model,
+            detail=body_message(body, self._secrets()),
+            retry_after=parse_retry_after(headers),
+            request_id=headers.get(request_id_header),
+        )
+
+    def timeout_failure(self, request: ChatRequest, *, connecting: bool) -> ProviderError:
+        """A timeout while connecting means the host was never reached; after that, the answer was late."""
+        if connecting:
+            return self.connection_failure(request)
+        return ProviderTimeout(provider=self.name, model=request.model, timeout=self.timeout, host=self.host)
+
+    def connection_failure(self, request: ChatRequest) -> ProviderError:
+        return ConnectionFailed(provider=self.name, model=request.model, host=self.host)
 
     def _response(
         self, request: ChatRequest, body: dict[str, Any], latency: float, request_id: str | None

@@ -89,8 +89,6 @@ class CompatibleProvider(OpenAIProvider):
         import httpx2
 
         from assistant.llm.providers.base import decode_body
-        from assistant.llm.providers.errors import ConnectionFailed, ProviderTimeout, body_message, error_for_status
-        from assistant.llm.providers.retry import parse_retry_after
 
         assert self.base_url is not None  # checked in __init__
         url = self.base_url.rstrip("/") + "/chat/completions"
@@ -98,28 +96,16 @@ class CompatibleProvider(OpenAIProvider):
         started = time.perf_counter()
         try:
             response = self.client.post(url, json=self.sdk_params(request), headers=headers, timeout=self.sdk_timeout())
-        except httpx2.ConnectTimeout:
-            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
-        except httpx2.TimeoutException:
-            raise ProviderTimeout(
-                provider=self.name, model=request.model, timeout=self.timeout, host=self.host
-            ) from None
+        except httpx2.TimeoutException as error:
+            raise self.timeout_failure(request, connecting=isinstance(error, httpx2.ConnectTimeout)) from None
         except httpx2.TransportError:
-            raise ConnectionFailed(provider=self.name, model=request.model, host=self.host) from None
+            raise self.connection_failure(request) from None
         latency = time.perf_counter() - started
-        request_id = response.headers.get("x-request-id")
         if response.status_code >= 400:
             try:
                 body: object = response.json()
             except ValueError:
                 body = response.text
-            raise error_for_status(
-                response.status_code,
-                provider=self.name,
-                model=request.model,
-                detail=body_message(body, self._secrets()),
-                retry_after=parse_retry_after(response.headers),
-                request_id=request_id,
-            ) from None
+            raise self.status_failure(request, response.status_code, body, response.headers, "x-request-id") from None
         decoded = decode_body(response.text, provider=self.name, model=request.model, status=response.status_code)
-        return self._response(request, decoded, latency, request_id)
+        return self._response(request, decoded, latency, response.headers.get("x-request-id"))
