@@ -157,13 +157,18 @@ def how_it_may_land(analysis: Analysis) -> None:
     )
 
 
+# Which detection layer found a finding, as shown beside it (a rule says nothing: it is the default).
+FOUND_BY = {"rule": "", "semantic": ", found by the sentence classifier", "model": ", found by the model"}
+
+
 def show_findings(draft: str, analysis: Analysis, flags: Iterable[ComplexityFlag] = ()) -> None:
     """The draft with every finding highlighted, then one expander per finding with why and what instead."""
     show_html(highlight(draft, finding_marks(analysis, flags=flags)))
     st.caption("Hover a highlight for the reason; open a finding below for why and what to say instead.")
     for f in analysis.findings:
         icon = SEVERITY_STYLE[f.severity][1]
-        with st.expander(f"{icon} “{f.text}”: {f.severity}, {f.category} (line {f.line})"):
+        found_by = FOUND_BY[f.source]
+        with st.expander(f"{icon} “{f.text}”: {f.severity}, {f.category} (line {f.line}{found_by})"):
             st.markdown(f"**{esc(f.message)}**", unsafe_allow_html=True)
             st.markdown(f"Why: {esc(f.why)}", unsafe_allow_html=True)
             st.markdown("Try instead:\n" + "\n".join(f"- “{esc(r)}”" for r in f.replacements), unsafe_allow_html=True)

@@ -115,6 +115,13 @@ class LintReport(_Model):
         return any(f.severity == "error" for f in self.findings)
 
 
+class TrustReport(_Model):
+    """Trust findings a model added (the `trust` task): each quotes the draft exactly at its span."""
+
+    version: int = 1
+    findings: list[Finding] = Field(default_factory=list)
+
+
 class ContextElement(_Model):
     """One element of context a good request carries, present (with its evidence) or missing (with a question)."""
 
@@ -238,7 +245,7 @@ class PMContext(_Model):
 
 
 GuardName = Literal[
-    "trust-phrase", "invented-claim", "dropped-fact", "quality", "estimate", "link", "fidelity", "schema"
+    "trust-phrase", "invented-claim", "dropped-fact", "quality", "estimate", "link", "fidelity", "schema", "quote"
 ]
 
 
@@ -305,4 +312,7 @@ class AnalyzeReport(_Model):
     rewrite: TaskResult[Rewrite]
     questions: TaskResult[QuestionSet]
     complexity: TaskResult[ComplexityReport]
+    # Through a model: the trust findings it added (already merged into `analysis.findings`), with its
+    # provenance and guards. None offline.
+    trust: TaskResult[TrustReport] | None = None
     wall_time_s: float = 0.0

@@ -10,7 +10,7 @@ from app.downloads import report_markdown
 from app.draft_page import DraftPage, show_draft_page
 from app.state import Outcome
 from assistant.schemas import AnalyzeReport, PMContext
-from assistant.tasks.drafts import TASK_NAMES, run_analyze
+from assistant.tasks.drafts import ANALYZE_MODEL_TASKS, run_analyze
 
 PAGE_KEY = "rewrite_result"
 BUTTON = "Check and rewrite"
@@ -37,7 +37,7 @@ def summary(outcome: Outcome, draft: str, context: PMContext | None) -> None:
 
 def details(outcome: Outcome, draft: str, context: PMContext | None) -> None:
     report: AnalyzeReport = outcome.report
-    results = [report.rewrite, report.questions, report.complexity]
+    results = [report.rewrite, report.questions, report.complexity, *([report.trust] if report.trust else [])]
     st.markdown("#### Details")
     ui.show_provenance(results, outcome.elapsed_s, report.notice)
     st.markdown("**How it may land, phrase by phrase**")
@@ -75,7 +75,7 @@ show_draft_page(
         input_label="Your draft",
         button=BUTTON,
         legend=("error", "warning", "suggestion", "vague", "slot"),
-        tasks=TASK_NAMES,
+        tasks=ANALYZE_MODEL_TASKS,
         work=work,
         summary=summary,
         details=details,

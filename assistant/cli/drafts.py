@@ -39,7 +39,10 @@ def register(sub: Any) -> None:
         "lint",
         "flag trust-damaging phrases (and vague terms) with better wording",
         "assistant lint draft.txt --format json",
-        details="Prints file:line:col findings; exits 1 when one of them is at error level.",
+        details="Prints file:line:col findings; exits 1 when one of them is at error level. With a provider "
+        "(a key, --provider or ASSISTANT_PROVIDER) the model also looks for trust-damaging phrases the rules "
+        "missed: each must quote the draft exactly, or it is dropped; its findings are warnings, with rule "
+        "ids ending in .model. --provider offline never calls a model.",
     )
     add_draft_input(p)
     add_format(p, ("text", "json"))
@@ -50,6 +53,7 @@ def register(sub: Any) -> None:
         default="suggestion",
         help="report only findings at or above this severity",
     )
+    add_model_options(p)
     p.set_defaults(handler=cmd_lint)
 
     p = add_command(
@@ -101,10 +105,31 @@ def register(sub: Any) -> None:
 
 # -------------------------------------------------------------------------- offline checks
 def cmd_lint(args: argparse.Namespace) -> int:
+    """The report on stdout; which model added findings (and what its guards dropped) on stderr. When the
+    model's call fails, the offline findings are still printed, with the reason on stderr."""
     from assistant.checks.lint import lint
     from assistant.render.reports import lint_lines
 
-    report = lint(read_draft(args), ambiguity=not args.no_ambiguity, min_severity=args.min_severity)
+    text = read_draft(args)
+    provider, _ = provider_from_args(args)
+    options: dict[str, Any] = {"ambiguity": not args.no_ambiguity, "min_severity": args.min_severity}
+    trust = None
+    if provider is None:  # the offline path imports no task or model code: a commit hook starts fast
+        report = lint(text, **options)
+    else:
+        from assistant.llm.providers.errors import ProviderError
+        from assistant.tasks.drafts import run_lint
+
+        progress(provider, "trust-damaging phrases the rules missed")
+        try:
+            report, trust = run_lint(text, provider=provider, confidential_terms=confidential_terms(args), **options)
+        except ProviderError as error:
+            report = lint(text, **options)
+            notice(f"the model's trust check failed, offline findings only: {error}")
+    if trust is not None:
+        notice(f"model findings from {provenance(trust)}")
+        for line in _guard_lines(trust)[1:]:
+            notice(line.strip())
     if args.format == "json":
         print_json(report)
     else:

@@ -1,4 +1,4 @@
-"""The draft tasks on the one call path (llm/calls.py): rewrite, questions and complexity.
+"""The draft tasks on the one call path (llm/calls.py): rewrite, questions, complexity and trust.
 
 Each task is a `TaskSpec`: a prompt file, the model's answer schema and a finish step that guards the
 restored answer into the same result type the offline engine returns, so every surface renders either.
@@ -41,6 +41,7 @@ from assistant.schemas import (
     QuestionSet,
     Rewrite,
     TaskResult,
+    TrustReport,
 )
 from assistant.text.words import content_words
 
@@ -97,6 +98,24 @@ class FlagAnswer(_Wire):
 class ComplexityAnswer(_Wire):
     # Bounded lists (maxItems) also bound grammar-constrained local models, which may otherwise loop.
     flags: list[FlagAnswer] = Field(max_length=8)
+
+
+def _trust_category_ids() -> list[str]:
+    from assistant.checks.ruleset import trust_categories
+
+    return list(trust_categories())
+
+
+class TrustFindingAnswer(_Wire):
+    # A plain string with the ids as an enum in the schema: grammar-constrained models are held to the
+    # taxonomy, and an id a looser model invents drops that one finding (with a guard finding), not the answer.
+    category: str = Field(json_schema_extra=lambda schema: schema.update(enum=_trust_category_ids()))
+    quote: str
+    why: str
+
+
+class TrustAnswer(_Wire):
+    findings: list[TrustFindingAnswer] = Field(max_length=8)
 
 
 # ---------------------------------------------------------------- task definitions
@@ -216,10 +235,55 @@ def _finish_complexity(
     return ComplexityReport(flags=flags), findings
 
 
+_MAX_QUOTE = 300
+
+
+def _finish_trust(answer: TrustAnswer, draft: str, sources: list[str]) -> tuple[TrustReport, list[GuardFinding]]:
+    """Keep a model's trust finding only when its quote is the draft's exact words (outside quoted text or
+    code) and its category is in the taxonomy; each dropped one leaves a `quote` guard finding."""
+    from assistant.checks.ruleset import trust_categories
+    from assistant.schemas import Finding
+    from assistant.text.document import Document
+
+    declared = trust_categories()
+    doc = Document(draft)
+    kept: list[Finding] = []
+    findings: list[GuardFinding] = []
+
+    def dropped(index: int, text: str, detail: str) -> None:
+        findings.append(GuardFinding(guard="quote", text=text[:120], detail=detail, action="repaired",
+                                     field=f"findings[{index}]"))  # fmt: skip
+
+    for index, item in enumerate(answer.findings):
+        quote = item.quote.strip()
+        start = draft.find(quote) if quote and len(quote) <= _MAX_QUOTE else -1
+        if item.category not in declared:
+            dropped(index, item.quote, f"Category {item.category!r} is not a trust category; the finding is dropped.")
+        elif start < 0:
+            dropped(index, item.quote, "The quote is not the draft's exact words; the finding is dropped.")
+        elif doc.is_skipped(start, start + len(quote)):
+            dropped(index, item.quote, "The quote is quoted text or code in the draft; the finding is dropped.")
+        elif any(f.category == item.category and f.start < start + len(quote) and start < f.end for f in kept):
+            continue
+        else:
+            entry = declared[item.category]
+            why, guarded = guard_text(item.why.strip() or entry.why, sources, field=f"findings[{index}].why")
+            findings += guarded
+            line, column = doc.line_col(start)
+            kept.append(
+                Finding(rule_id=f"{item.category}.model", category=item.category, severity="warning",
+                        message=entry.message, why=why, replacements=list(entry.replacements), text=quote,
+                        start=start, end=start + len(quote), line=line, column=column, source="model")
+            )  # fmt: skip
+    kept.sort(key=lambda f: (f.start, -f.end))
+    return TrustReport(findings=kept), findings
+
+
 TASKS: dict[str, TaskSpec] = {
     "rewrite": TaskSpec("rewrite", RewriteAnswer, _finish_rewrite, ("phrases", "missing")),
     "questions": TaskSpec("questions", QuestionsAnswer, _finish_questions, ("complexity", "vague")),
     "complexity": TaskSpec("complexity", ComplexityAnswer, _finish_complexity, ("complexity",)),
+    "trust": TaskSpec("trust", TrustAnswer, _finish_trust, ("phrases",)),
 }
 
 

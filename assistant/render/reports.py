@@ -15,6 +15,7 @@ from assistant.schemas import (
     LintReport,
     Question,
     Rewrite,
+    TaskResult,
 )
 
 QUESTION_TITLES = {
@@ -187,8 +188,13 @@ def _clip(text: str, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _model_results(report: AnalyzeReport) -> tuple[TaskResult, ...]:
+    """Every task result of a model-backed report, the model's trust findings included."""
+    return (report.rewrite, report.questions, report.complexity, *([report.trust] if report.trust else []))
+
+
 def _provenance(report: AnalyzeReport) -> str:
-    results = (report.rewrite, report.questions, report.complexity)
+    results = _model_results(report)
     prompt_tokens = sum(r.tokens.prompt_tokens or 0 for r in results)
     completion_tokens = sum(r.tokens.completion_tokens or 0 for r in results)
     line = f"{report.provider} {report.model}; {prompt_tokens} prompt + {completion_tokens} completion tokens"
@@ -200,7 +206,7 @@ def _provenance(report: AnalyzeReport) -> str:
 
 def _guard_summary(report: AnalyzeReport) -> list[str]:
     lines = []
-    for result in (report.rewrite, report.questions, report.complexity):
+    for result in _model_results(report):
         for f in result.guards.findings:
             lines.append(f'{result.task}: {f.guard} "{f.text}" ({f.action}). {f.detail}')
     return lines

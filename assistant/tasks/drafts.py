@@ -12,10 +12,13 @@ from assistant.schemas import (
     Analysis,
     AnalyzeReport,
     ComplexityReport,
+    Finding,
+    LintReport,
     PMContext,
     QuestionSet,
     Rewrite,
     TaskResult,
+    TrustReport,
 )
 from assistant.tasks.results import offline_result
 
@@ -24,6 +27,8 @@ if TYPE_CHECKING:
     from assistant.llm.settings import Settings
 
 TASK_NAMES = ("rewrite", "questions", "complexity")
+# The calls `run_analyze` makes through a model: the three tasks, then the model's own trust findings.
+ANALYZE_MODEL_TASKS = (*TASK_NAMES, "trust")
 OFFLINE_NOTICE = "Offline engine: deterministic rules, no model was called."
 
 
@@ -49,7 +54,7 @@ def provider_from_settings(
 
 def offline_task(task: str, draft: str, context: PMContext | None, analysis: Analysis, notice: str) -> TaskResult:
     """A task answered by the offline engine, with its guards run in report mode as a self-check."""
-    result: Rewrite | QuestionSet | ComplexityReport
+    result: Rewrite | QuestionSet | ComplexityReport | TrustReport
     sources = [draft, context.as_text() if context else ""]
     findings = []
     if task == "rewrite":
@@ -60,8 +65,10 @@ def offline_task(task: str, draft: str, context: PMContext | None, analysis: Ana
         result = QuestionSet(questions=analysis.questions)
     elif task == "complexity":
         result = ComplexityReport(flags=analysis.complexity)
+    elif task == "trust":
+        result = TrustReport(findings=analysis.findings)
     else:
-        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(TASK_NAMES)}")
+        raise ValueError(f"unknown task {task!r}; expected one of {', '.join(ANALYZE_MODEL_TASKS)}")
     return offline_result(task, result, findings, notice)
 
 
@@ -86,6 +93,41 @@ def run_task(
     return result.model_copy(update={"notice": notice})
 
 
+def with_model_findings(offline: list[Finding], model: list[Finding]) -> list[Finding]:
+    """The offline findings plus each model finding that no offline finding of its category overlaps,
+    in text order."""
+    added = [
+        m for m in model if not any(f.category == m.category and f.start < m.end and m.start < f.end for f in offline)
+    ]
+    return sorted([*offline, *added], key=lambda f: (f.start, -f.end, f.rule_id))
+
+
+def run_lint(
+    text: str,
+    *,
+    provider: Provider | None = None,
+    ambiguity: bool = True,
+    min_severity: str = "suggestion",
+    semantic: bool | None = None,
+    confidential_terms: tuple[str, ...] = (),
+    redact: bool | None = None,
+) -> tuple[LintReport, TaskResult[TrustReport] | None]:
+    """`lint`, and through a model also the `trust` task: the model's findings whose quotes are the draft's
+    exact words are merged in (`source="model"`, severity warning). Offline, or when only errors are
+    wanted (a model finding is a warning), no model is called and the second value is None."""
+    from assistant.checks.lint import lint
+
+    report = lint(text, ambiguity=ambiguity, min_severity=min_severity, semantic=semantic)
+    if provider is None or min_severity == "error":
+        return report, None
+    from assistant.llm.chains import TaskRunner
+
+    runner = TaskRunner("trust", provider, confidential_terms=confidential_terms, redact=redact)
+    trust = runner.invoke(text, None, Analysis(findings=report.findings))
+    merged = with_model_findings(report.findings, trust.result.findings)
+    return report.model_copy(update={"findings": merged}), trust
+
+
 def run_analyze(
     draft: str,
     context: PMContext | None = None,
@@ -95,11 +137,13 @@ def run_analyze(
     confidential_terms: tuple[str, ...] = (),
     redact: bool | None = None,
 ) -> AnalyzeReport:
-    """Every task at once. Through a model the three chains run in parallel threads, so the wall time is
-    close to the slowest chain, not the sum (a thread pool rather than langchain's RunnableParallel, whose
-    import pulls in its tracers and langsmith: about 0.5 s of start-up)."""
+    """Every task at once. Through a model the chains (the three tasks and the model's own trust findings,
+    merged into `analysis.findings`) run in parallel threads, so the wall time is close to the slowest
+    chain, not the sum (a thread pool rather than langchain's RunnableParallel, whose import pulls in its
+    tracers and langsmith: about 0.5 s of start-up)."""
     started = time.perf_counter()
     analysis = offline.analyze(draft, context)
+    trust: TaskResult[TrustReport] | None = None
     if provider is None:
         results = {t: offline_task(t, draft, context, analysis, notice) for t in TASK_NAMES}
         engine = "offline"
@@ -108,10 +152,14 @@ def run_analyze(
 
         from assistant.llm.chains import TaskRunner
 
-        runners = {t: TaskRunner(t, provider, confidential_terms=confidential_terms, redact=redact) for t in TASK_NAMES}
+        names = ANALYZE_MODEL_TASKS
+        runners = {t: TaskRunner(t, provider, confidential_terms=confidential_terms, redact=redact) for t in names}
         with ThreadPoolExecutor(max_workers=len(runners), thread_name_prefix="assistant-task") as pool:
             futures = {t: pool.submit(r.invoke, draft, context, analysis) for t, r in runners.items()}
             results = {t: f.result().model_copy(update={"notice": notice}) for t, f in futures.items()}
+        trust = results.pop("trust")
+        merged = with_model_findings(analysis.findings, trust.result.findings)
+        analysis = analysis.model_copy(update={"findings": merged})
         engine = "llm"
     return AnalyzeReport(
         engine=engine,
@@ -122,5 +170,6 @@ def run_analyze(
         rewrite=results["rewrite"],
         questions=results["questions"],
         complexity=results["complexity"],
+        trust=trust,
         wall_time_s=round(time.perf_counter() - started, 4),
     )

@@ -54,6 +54,9 @@ ANSWERS: dict[str, dict[str, Any]] = {
             }
         ]
     },
+    "TrustAnswer": {
+        "findings": [{"category": "deadline-rigidity", "quote": "by March 15", "why": "It fixes the date first."}]
+    },
     "BriefAnswer": {
         "what_changed": "Sales now also wants Excel export and scheduled emails.",
         "why": "Sales, for the Acme renewal.",

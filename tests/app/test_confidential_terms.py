@@ -20,7 +20,7 @@ def openai_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    ("page", "button", "calls"), [("rewrite", "run_rewrite_result", 3), ("review", "run_review_result", 2)]
+    ("page", "button", "calls"), [("rewrite", "run_rewrite_result", 4), ("review", "run_review_result", 2)]
 )
 def test_draft_pages_never_send_a_confidential_term(page: str, button: str, calls: int) -> None:
     router, route = replay("openai")
@@ -43,7 +43,7 @@ def test_without_the_terms_the_same_draft_is_sent_as_is() -> None:
     at = with_provider("openai", router, "rewrite")
     type_draft(at, DRAFT)
     at.button(key="run_rewrite_result").click().run()
-    assert len(leaks(sent_bodies(route))) == 3
+    assert len(leaks(sent_bodies(route))) == 4
 
 
 def test_scope_brief_and_rehearsal_never_send_a_confidential_term() -> None:

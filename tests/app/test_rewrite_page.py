@@ -157,13 +157,13 @@ def test_llm_rewrite_replayed(provider: str, monkeypatch: pytest.MonkeyPatch) ->
     type_draft(at)
     shown = texts(at)
     assert "Ready: results come from the model" in shown
-    assert "Before sending: " in shown and "prompt tokens in 3 calls" in shown
+    assert "Before sending: " in shown and "prompt tokens in 4 calls" in shown
     assert "#### Summary" not in shown  # a model runs only on the button, never as the PM types
     assert not route.calls
 
     at.button(key="run_rewrite_result").click().run()
     assert not at.exception
-    assert len(route.calls) == 3
+    assert len(route.calls) == 4  # rewrite, questions, complexity and the model's own trust findings
     sent = route.calls[0].request.headers
     assert key in sent.get("authorization", "") + sent.get("x-api-key", "")
     summary = summary_html(at)
@@ -173,6 +173,8 @@ def test_llm_rewrite_replayed(provider: str, monkeypatch: pytest.MonkeyPatch) ->
     assert "The guards found" in shown and "**invented-claim** (repaired, rewrite" in shown
     assert "Which columns does the export need?" in shown
     assert "**Large exports**" in shown and "(model)" in shown
+    by_model = "“by March 15”: warning, deadline-rigidity (line 1, found by the model)"
+    assert any(e.label.endswith(by_model) for e in at.expander)  # the model's verified trust finding
     assert f"Using {provider} with model" in shown
     assert key not in shown  # the key is never displayed
 
@@ -185,7 +187,7 @@ def test_key_typed_in_the_sidebar_is_used() -> None:
     type_draft(at)
     assert at.button(key="run_rewrite_result").label == "Check and rewrite"
     at.button(key="run_rewrite_result").click().run()
-    assert len(route.calls) == 3
+    assert len(route.calls) == 4
     assert route.calls[0].request.headers["authorization"] == f"Bearer {OPENAI}"
     assert OPENAI not in texts(at)
 

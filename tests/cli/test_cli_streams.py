@@ -12,13 +12,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 import respx
-from cli_replay import openai_route, use_replay
+from cli_replay import OPENAI_URL, openai_route, use_replay
 from scope_demo import DEMO_INPUT
 
 from assistant.cli.main import build_parser, main
 from assistant.cli.options import PROVIDER_CHOICES
+from assistant.evaluation.replay import openai_chat_completion
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFT = "Can we just add CSV export by March 15? Should be simple.\n"
@@ -114,6 +116,46 @@ def test_a_model_result_opens_with_the_model_that_wrote_it_and_nothing_goes_to_s
     assert json.loads(out)["engine"] == "llm" and err == ""
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_lint_through_a_model_adds_its_verified_findings_on_stdout_and_names_the_model_on_stderr(
+    fmt: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    router = respx.Router()
+    use_replay(monkeypatch, router, tmp_path)
+    answer = {
+        "findings": [
+            {"category": "deadline-rigidity", "quote": "by March 15", "why": "It fixes the date."},
+            {"category": "blame", "quote": "engineering is slow", "why": "Not in the draft."},
+        ]
+    }
+    router.post(OPENAI_URL).mock(return_value=httpx.Response(200, json=openai_chat_completion(answer)))
+    assert main(["lint", "--text", DRAFT, "--format", fmt]) == 1  # the rules' error-level phrase still decides
+    out, err = capsys.readouterr()
+    assert_result_alone(out, fmt)
+    assert "deadline-rigidity.model" in out and "engineering is slow" not in out
+    assert err.startswith("assistant: model findings from openai gpt-") and "prompt sha256:" in err
+    assert 'quote: "engineering is slow" (repaired). The quote is not the draft\'s exact words' in err
+
+
+def test_lint_keeps_the_offline_findings_when_the_model_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    router = respx.Router()
+    use_replay(monkeypatch, router, tmp_path)
+    router.post(OPENAI_URL).mock(return_value=httpx.Response(401, json={"error": {"message": "bad key"}}))
+    assert main(["lint", "--text", DRAFT]) == 1
+    out, err = capsys.readouterr()
+    assert "trivializing" in out and ".model" not in out
+    assert err.startswith("assistant: the model's trust check failed, offline findings only: ")
+
+
+def test_the_commit_hook_never_sends_a_file_to_a_model() -> None:
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "assistant lint" and hook["args"] == ["--provider", "offline"]
+
+
 def test_analyze_markdown_redirected_to_a_file_starts_with_the_report(tmp_path: Path) -> None:
     """The README's `assistant analyze draft.txt --format markdown > out.md`, through a real shell."""
     (tmp_path / "draft.txt").write_text(DRAFT, encoding="utf-8")
@@ -153,7 +195,7 @@ def test_every_subcommand_help_has_a_description_an_example_and_the_exit_codes(n
 
 def test_every_command_that_can_call_a_model_takes_the_same_model_options() -> None:
     model_options = {"--provider", "--model", "--base-url", "--no-cache", "--confidential"}
-    for name in ("complexity", "questions", "rewrite", "analyze", "scope-change", "rehearse"):
+    for name in ("lint", "complexity", "questions", "rewrite", "analyze", "scope-change", "rehearse"):
         options = {s for a in subcommands()[name]._actions for s in a.option_strings}
         assert model_options <= options, name
         assert "--format" in options

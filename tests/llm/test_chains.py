@@ -161,9 +161,17 @@ def test_identical_request_is_answered_from_the_cache(router, tmp_path):
     assert second.result == first.result
 
 
-def test_analyze_runs_the_three_chains_concurrently(router):
+TRUST = {"findings": [{"category": "deadline-rigidity", "quote": "by March 15", "why": "It fixes the date."}]}
+
+
+def test_analyze_runs_the_four_chains_concurrently_and_merges_the_models_trust_findings(router):
     lock, state = threading.Lock(), {"now": 0, "peak": 0}
-    answers = {"RewriteAnswer": GOOD_REWRITE, "QuestionsAnswer": QUESTIONS, "ComplexityAnswer": FLAGS}
+    answers = {
+        "RewriteAnswer": GOOD_REWRITE,
+        "QuestionsAnswer": QUESTIONS,
+        "ComplexityAnswer": FLAGS,
+        "TrustAnswer": TRUST,
+    }
 
     def answer(request):
         with lock:
@@ -177,11 +185,20 @@ def test_analyze_runs_the_three_chains_concurrently(router):
 
     router.post(OPENAI_URL).mock(side_effect=answer)
     report = run_analyze(DRAFT, provider=_openai(router))
-    assert state["peak"] == 3
+    assert state["peak"] == 4
     assert report.engine == "llm"
     assert report.rewrite.result.text.startswith("Could we add CSV export")
     assert report.questions.result.questions and report.complexity.result.flags
-    assert report.analysis.findings  # the offline pass is always part of the report
+    by_source = {f.source: f for f in report.analysis.findings}
+    assert {"rule", "model"} <= set(by_source)  # the offline pass is always part of the report
+    added = by_source["model"]
+    assert (added.text, DRAFT[added.start : added.end], added.rule_id) == (
+        "by March 15",
+        "by March 15",
+        "deadline-rigidity.model",
+    )
+    assert report.trust is not None and report.trust.provider == "openai"
+    assert report.trust.prompt_version == load_prompt("trust").version
 
 
 def test_offline_analyze_needs_no_provider():

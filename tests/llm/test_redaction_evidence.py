@@ -86,6 +86,9 @@ def _echo_answer(schema: dict[str, Any], draft: str) -> dict[str, Any]:
             "smaller_version": "One fixed set of columns first.",
         }
         return {"flags": [flag]}
+    if "findings" in fields:  # the draft's first sentence as sent, placeholders and all: restored, then verified
+        quote = draft.split("?")[0] + "?"
+        return {"findings": [{"category": "deadline-rigidity", "quote": quote, "why": "It fixes the date."}]}
     return {"text": f"{draft}\nWhat am I missing?", "changes": []}
 
 
@@ -212,7 +215,7 @@ def test_cloud_providers_redact_even_when_the_caller_asks_for_no_redaction_by_de
 
 # -------------------------------------------------------------------------- run_analyze: three chains
 @pytest.mark.parametrize(("provider", "redact"), REDACTING)
-def test_analyze_sends_three_clean_requests_and_restores_every_task(
+def test_analyze_sends_four_clean_requests_and_restores_every_task(
     provider: str, redact: bool | None, router: respx.Router
 ) -> None:
     route = echo_route(router, provider)
@@ -225,14 +228,18 @@ def test_analyze_sends_three_clean_requests_and_restores_every_task(
     )
 
     bodies = sent(route)
-    assert len(bodies) == 3
+    assert len(bodies) == 4  # rewrite, questions, complexity and the model's own trust findings
     for body in bodies:
         assert leaks(body) == []
-    for task in (report.rewrite, report.questions, report.complexity):
+    assert report.trust is not None
+    for task in (report.rewrite, report.questions, report.complexity, report.trust):
         assert task.redacted == 8 and task.redaction_summary == SUMMARY
     assert SECRETS["email"] in report.rewrite.result.text
     assert SECRETS["customer"] in report.questions.result.questions[0].text
     assert SECRETS["codename"] in report.complexity.result.flags[0].why
+    # The model quoted the redacted draft; restored, the quote is the PM's own words at its span.
+    (quoted,) = report.trust.result.findings
+    assert quoted.text == "Can we just add CSV export for Globex by March 15?" == DRAFT[quoted.start : quoted.end]
 
 
 def test_the_response_cache_on_disk_holds_placeholders_not_originals(router: respx.Router, tmp_path: Path) -> None:
