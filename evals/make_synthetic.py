@@ -135,6 +135,35 @@ SCENARIOS: tuple[Scenario, ...] = (
             )
         ],
     ),
+    Scenario(
+        "trust-hardcode-looks-live",
+        "trust",
+        "openai",
+        "gpt-5.4-mini",
+        "Trust findings: one quotes the draft exactly, one quotes words the draft does not contain, one uses a "
+        "category outside the taxonomy; the quote guard keeps the first and drops the other two",
+        lambda: [
+            _openai(
+                openai_chat_completion(
+                    {
+                        "findings": [
+                            {
+                                "category": "demo-pressure",
+                                "quote": "hardcode the revenue numbers",
+                                "why": "Faked numbers shown to investors become a promise engineering did not make.",
+                            },
+                            {
+                                "category": "blame",
+                                "quote": "engineering always fakes the numbers",
+                                "why": "It blames the team.",
+                            },
+                            {"category": "rudeness", "quote": "so it looks live", "why": "It sounds curt."},
+                        ]
+                    }
+                )
+            )
+        ],
+    ),
 )
 
 
@@ -144,7 +173,7 @@ def write_all(root: Path = ROOT / "recordings") -> list[Path]:
     from assistant.llm.providers.openai_provider import OpenAIProvider
 
     cases = {c.id: c for c in load_cases()}
-    prompts = current_prompts(("rewrite", "questions", "complexity"))
+    prompts = current_prompts(("rewrite", "questions", "complexity", "trust"))
     written = []
     for s in SCENARIOS:
         router = respx.Router(assert_all_called=False)

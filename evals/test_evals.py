@@ -219,6 +219,9 @@ def test_synthetic_error_paths_replay_as_recorded(synthetic_dir: Path) -> None:
     assert retried.status == "ok" and retried.attempts == 2
     guarded = by_note[("drive-by-sso-asap", "complexity")]
     assert guarded.guards == {"invented-claim": 1, "estimate": 1} and guarded.passed
+    quoted = by_note[("trust-hardcode-looks-live", "trust")]  # one exact quote kept, two findings dropped
+    assert quoted.status == "ok" and quoted.guards == {"quote": 2} and quoted.passed
+    assert "demo-pressure (model): 'hardcode the revenue numbers'" in quoted.output
     assert all(r.outcome_changed is None and not r.drift for r in runs)
     failed = [r for r in runs if r.status == "error"]
     assert all(not a.passed for r in failed for a in r.results)  # an error scores as failed

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from assistant.schemas import COMPLEXITY_CATEGORIES, CONTEXT_ELEMENT_IDS, PMContext
 
 OFFLINE_PASS = "offline-pass"
-MODEL_TASKS: tuple[str, ...] = ("rewrite", "questions", "complexity")
+MODEL_TASKS: tuple[str, ...] = ("rewrite", "questions", "complexity", "trust")
 EXTRA_TASKS: tuple[str, ...] = ("scope-change", "rehearsal-debrief")
 TASKS: tuple[str, ...] = MODEL_TASKS + EXTRA_TASKS
 DEFAULT_CASES_DIR = Path(__file__).resolve().parent / "suite" / "cases"
@@ -49,6 +49,9 @@ ASSERTION_TASKS: dict[str, tuple[str, ...]] = {
     "not_flagged_categories": (OFFLINE_PASS,),
     "missing_context": (OFFLINE_PASS,),
     "present_context": (OFFLINE_PASS,),
+    "trust_categories": ("trust",),
+    "not_trust_categories": ("trust",),
+    "quotes_exact": ("trust",),
     "complexity_categories": ("complexity",),
     "not_complexity_categories": ("complexity",),
     "questions_open": ("questions", "scope-change"),
@@ -68,6 +71,7 @@ ASSERTION_TASKS: dict[str, tuple[str, ...]] = {
 FLAG_TYPES = frozenset(
     {
         "questions_open",
+        "quotes_exact",
         "consistent",
         "evidence_quoted",
         "keeps_facts",
@@ -191,7 +195,7 @@ def _check_values(kind: str, values: tuple[str, ...]) -> None:
         from assistant.tasks.rehearsal import CRITERIA
 
         allowed = tuple(CRITERIA)
-    elif kind in ("flagged_categories", "not_flagged_categories"):
+    elif kind in ("flagged_categories", "not_flagged_categories", "trust_categories", "not_trust_categories"):
         from assistant.checks.ruleset import trust_rules
 
         allowed = tuple(sorted({r.category for r in trust_rules()}))

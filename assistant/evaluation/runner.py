@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.checks import offline
 from assistant.evaluation import recordings as rec
-from assistant.evaluation.cases import OFFLINE_PASS, Case, load_cases, select
+from assistant.evaluation.cases import MODEL_TASKS, OFFLINE_PASS, Case, load_cases, select
 from assistant.evaluation.scoring import AssertionResult, render_output, score
 from assistant.llm.chains import TASKS as CHAIN_TASKS
 from assistant.llm.chains import TaskRunner
@@ -101,7 +101,7 @@ def _offline_model_task(task: str) -> OfflineTask:
 
 def offline_tasks() -> dict[str, OfflineTask]:
     """Offline runners for every task whose module exists."""
-    runners: dict[str, OfflineTask] = {t: _offline_model_task(t) for t in ("rewrite", "questions", "complexity")}
+    runners: dict[str, OfflineTask] = {t: _offline_model_task(t) for t in MODEL_TASKS}
     from assistant.evaluation import extra_tasks
 
     runners.update(extra_tasks.available())

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from assistant.checks.guards import find_estimates, find_invented_claims
 from assistant.checks.lint import find_trust_phrases
 from assistant.evaluation.cases import Assertion, Case
-from assistant.schemas import Analysis, ComplexityReport, QuestionSet, Rewrite
+from assistant.schemas import Analysis, ComplexityReport, QuestionSet, Rewrite, TrustReport
 
 _OPEN_WORD = re.compile(r"\b(?:what|how|why|which|who|where|when)\b", re.I)
 _LEADING = re.compile(
@@ -50,6 +50,8 @@ def output_texts(task: str, result: BaseModel | None) -> list[tuple[str, str]]:
         return [("text", result.text)]
     if isinstance(result, QuestionSet):
         return [(f"questions[{i}]", q.text) for i, q in enumerate(result.questions)]
+    if isinstance(result, TrustReport):  # the quote is the draft's own words; what the model wrote is `why`
+        return [(f"findings[{i}].why", f.why) for i, f in enumerate(result.findings)]
     if isinstance(result, ComplexityReport):
         return [
             (f"flags[{i}].{name}", getattr(flag, name))
@@ -124,6 +126,8 @@ def render_output(task: str, result: BaseModel | None) -> str:
         return "\n".join(f"- ({q.category}) {q.text}" for q in result.questions)
     if isinstance(result, ComplexityReport):
         return "\n".join(f"- {f.category}: {f.title} (trigger: {f.trigger!r}) {f.question}" for f in result.flags)
+    if isinstance(result, TrustReport):
+        return "\n".join(f"- {f.category} ({f.source}): {f.text!r} {f.why}" for f in result.findings)
     debrief = getattr(result, "debrief", None)
     if debrief is not None and hasattr(debrief, "items"):
         scores = "\n".join(f"- {i.criterion}: {i.score}/2 ({i.source}) {i.explanation}" for i in debrief.items)
@@ -215,6 +219,29 @@ def _categories(want: bool) -> Check:
         return False, f"{verb}: {', '.join(wrong)} (got: {', '.join(sorted(got)) or 'none'})"
 
     return check
+
+
+def _trust_categories(want: bool) -> Check:
+    """The categories a PM sees: the offline findings plus those the trust task added."""
+
+    def check(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
+        added = result.findings if isinstance(result, TrustReport) else []
+        got = {f.category for f in [*analysis.findings, *added]}
+        wrong = [c for c in a.value if (c in got) is not want]  # type: ignore[union-attr]
+        if not wrong:
+            return True, ""
+        verb = "not found" if want else "found but should not be"
+        return False, f"categories {verb}: {', '.join(wrong)} (got: {', '.join(sorted(got)) or 'none'})"
+
+    return check
+
+
+def _quotes_exact(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
+    """Every trust finding's text is the draft's own words at its span."""
+    findings = result.findings if isinstance(result, TrustReport) else []
+    draft = case.input.draft
+    bad = [f.text for f in findings if draft[f.start : f.end] != f.text]
+    return not bad, f"not the draft's words at their span: {_quote(bad)}" if bad else ""
 
 
 def _questions_open(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
@@ -352,6 +379,9 @@ CHECKS: dict[str, Check] = {
     "not_flagged_categories": _not_flagged_categories,
     "missing_context": _context(present=False),
     "present_context": _context(present=True),
+    "trust_categories": _trust_categories(want=True),
+    "not_trust_categories": _trust_categories(want=False),
+    "quotes_exact": _quotes_exact,
     "complexity_categories": _categories(want=True),
     "not_complexity_categories": _categories(want=False),
     "questions_open": _questions_open,
