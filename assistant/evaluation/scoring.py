@@ -209,29 +209,24 @@ def _context(present: bool) -> Check:
     return check
 
 
-def _categories(want: bool) -> Check:
+def _complexity_categories(analysis: Analysis, result: BaseModel | None) -> set[str]:
+    return {f.category for f in result.flags} if isinstance(result, ComplexityReport) else set()
+
+
+def _trust_categories(analysis: Analysis, result: BaseModel | None) -> set[str]:
+    """The categories a PM sees: the offline findings plus those the trust task added."""
+    added = result.findings if isinstance(result, TrustReport) else []
+    return {f.category for f in [*analysis.findings, *added]}
+
+
+def _categories(want: bool, categories: Callable[[Analysis, BaseModel | None], set[str]]) -> Check:
     def check(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
-        got = {f.category for f in result.flags} if isinstance(result, ComplexityReport) else set()
+        got = categories(analysis, result)
         wrong = [c for c in a.value if (c in got) is not want]  # type: ignore[union-attr]
         if not wrong:
             return True, ""
         verb = "missing" if want else "present but should not be"
         return False, f"{verb}: {', '.join(wrong)} (got: {', '.join(sorted(got)) or 'none'})"
-
-    return check
-
-
-def _trust_categories(want: bool) -> Check:
-    """The categories a PM sees: the offline findings plus those the trust task added."""
-
-    def check(a: Assertion, case: Case, analysis: Analysis, result: BaseModel | None) -> tuple[bool, str]:
-        added = result.findings if isinstance(result, TrustReport) else []
-        got = {f.category for f in [*analysis.findings, *added]}
-        wrong = [c for c in a.value if (c in got) is not want]  # type: ignore[union-attr]
-        if not wrong:
-            return True, ""
-        verb = "not found" if want else "found but should not be"
-        return False, f"categories {verb}: {', '.join(wrong)} (got: {', '.join(sorted(got)) or 'none'})"
 
     return check
 
@@ -379,11 +374,11 @@ CHECKS: dict[str, Check] = {
     "not_flagged_categories": _not_flagged_categories,
     "missing_context": _context(present=False),
     "present_context": _context(present=True),
-    "trust_categories": _trust_categories(want=True),
-    "not_trust_categories": _trust_categories(want=False),
+    "trust_categories": _categories(True, _trust_categories),
+    "not_trust_categories": _categories(False, _trust_categories),
     "quotes_exact": _quotes_exact,
-    "complexity_categories": _categories(want=True),
-    "not_complexity_categories": _categories(want=False),
+    "complexity_categories": _categories(True, _complexity_categories),
+    "not_complexity_categories": _categories(False, _complexity_categories),
     "questions_open": _questions_open,
     "keeps": _keeps,
     "keeps_facts": _keeps_facts,
