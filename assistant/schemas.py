@@ -301,7 +301,8 @@ class TaskResult(_Model, Generic[T]):
 
 
 class AnalyzeReport(_Model):
-    """`analyze` with every task: the offline pass plus rewrite, questions and complexity results."""
+    """`analyze` with every task: the offline pass plus rewrite, questions and complexity results (and, through
+    a model, the trust findings it added)."""
 
     version: int = 1
     engine: Literal["offline", "llm"]

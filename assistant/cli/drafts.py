@@ -270,7 +270,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         else:
             print(analysis_text(analysis, source_name(args)))
         return EXIT_FINDINGS if analysis.has_errors else EXIT_OK
-    progress(provider, "a rewrite, questions and complexity flags (in parallel)")
+    progress(provider, "a rewrite, questions, complexity flags and trust findings (in parallel)")
     report = run_analyze(text, context, provider=provider, notice=why, confidential_terms=confidential_terms(args))
     if args.format == "json":
         print_json(report)

@@ -1,1 +1,2 @@
-"""Task layer: draft tasks (rewrite, questions, complexity, analyze), scope change and rehearsal."""
+"""Task layer: draft tasks (rewrite, questions, complexity, a model's trust findings, lint, analyze),
+scope change and rehearsal."""
