@@ -223,6 +223,9 @@ def _answer_for(body: dict[str, Any]) -> dict[str, Any]:
         return {"questions": [{"category": "risks-unknowns", "text": "What does [CONFIDENTIAL_1] need first?"}]}
     if "flags" in fields:
         return {"flags": []}
+    if "findings" in fields:  # the model's own trust finding quotes the redacted draft
+        quote = "CSV export for [CONFIDENTIAL_1] by March 15"
+        return {"findings": [{"category": "deadline-rigidity", "quote": quote, "why": "It fixes the date."}]}
     return {"text": "Could we add CSV export for [CONFIDENTIAL_1]? Ask [EMAIL_1].", "changes": []}
 
 
@@ -246,6 +249,8 @@ def full_replayed_run() -> list[str]:
         provider = cls(api_key=PROVIDER_KEY, http_client=client_for(router), sleep=lambda s: None)
         report = run_analyze(DRAFT, provider=provider, confidential_terms=(CUSTOMER,))
         shown.append(report.rewrite.result.text)
+        (quoted,) = [f for f in report.analysis.findings if f.source == "model"]  # restored, then verified
+        assert quoted.text == f"CSV export for {CUSTOMER} by March 15" == DRAFT[quoted.start : quoted.end]
 
         failing = respx.Router(assert_all_called=False)
         error_body = (anthropic_error if cls is AnthropicProvider else openai_error)(f"Bad key {PROVIDER_KEY}")
