@@ -317,3 +317,8 @@ class AnalyzeReport(_Model):
     # provenance and guards. None offline.
     trust: TaskResult[TrustReport] | None = None
     wall_time_s: float = 0.0
+
+    @property
+    def task_results(self) -> tuple[TaskResult, ...]:
+        """Every task's result: rewrite, questions, complexity, and the model's trust findings when there are."""
+        return (self.rewrite, self.questions, self.complexity, *([self.trust] if self.trust else []))

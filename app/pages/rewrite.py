@@ -37,7 +37,7 @@ def summary(outcome: Outcome, draft: str, context: PMContext | None) -> None:
 
 def details(outcome: Outcome, draft: str, context: PMContext | None) -> None:
     report: AnalyzeReport = outcome.report
-    results = [report.rewrite, report.questions, report.complexity, *([report.trust] if report.trust else [])]
+    results = report.task_results
     st.markdown("#### Details")
     ui.show_provenance(results, outcome.elapsed_s, report.notice)
     st.markdown("**How it may land, phrase by phrase**")

@@ -15,7 +15,6 @@ from assistant.schemas import (
     LintReport,
     Question,
     Rewrite,
-    TaskResult,
 )
 
 QUESTION_TITLES = {
@@ -188,13 +187,8 @@ def _clip(text: str, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _model_results(report: AnalyzeReport) -> tuple[TaskResult, ...]:
-    """Every task result of a model-backed report, the model's trust findings included."""
-    return (report.rewrite, report.questions, report.complexity, *([report.trust] if report.trust else []))
-
-
 def _provenance(report: AnalyzeReport) -> str:
-    results = _model_results(report)
+    results = report.task_results
     prompt_tokens = sum(r.tokens.prompt_tokens or 0 for r in results)
     completion_tokens = sum(r.tokens.completion_tokens or 0 for r in results)
     line = f"{report.provider} {report.model}; {prompt_tokens} prompt + {completion_tokens} completion tokens"
@@ -206,7 +200,7 @@ def _provenance(report: AnalyzeReport) -> str:
 
 def _guard_summary(report: AnalyzeReport) -> list[str]:
     lines = []
-    for result in _model_results(report):
+    for result in report.task_results:
         for f in result.guards.findings:
             lines.append(f'{result.task}: {f.guard} "{f.text}" ({f.action}). {f.detail}')
     return lines
