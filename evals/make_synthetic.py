@@ -26,6 +26,7 @@ from assistant.evaluation.replay import (
     openai_error,
 )
 from assistant.evaluation.runner import current_prompts, record_one
+from assistant.llm.chains import TASKS as CHAIN_TASKS
 
 ROOT = Path(__file__).resolve().parent
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
@@ -173,7 +174,7 @@ def write_all(root: Path = ROOT / "recordings") -> list[Path]:
     from assistant.llm.providers.openai_provider import OpenAIProvider
 
     cases = {c.id: c for c in load_cases()}
-    prompts = current_prompts(("rewrite", "questions", "complexity", "trust"))
+    prompts = current_prompts(CHAIN_TASKS)
     written = []
     for s in SCENARIOS:
         router = respx.Router(assert_all_called=False)

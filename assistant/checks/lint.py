@@ -14,6 +14,22 @@ def _document(text: str | Document) -> Document:
     return text if isinstance(text, Document) else Document(text)
 
 
+def _text_order(finding: Finding) -> tuple[int, int, str]:
+    return finding.start, -finding.end, finding.rule_id
+
+
+def covers(findings: list[Finding], category: str, start: int, end: int) -> bool:
+    """Whether a finding of `category` among `findings` overlaps the span start..end."""
+    return any(f.category == category and f.start < end and start < f.end for f in findings)
+
+
+def merge_findings(existing: list[Finding], added: list[Finding]) -> list[Finding]:
+    """`existing` plus each of `added` that no existing finding of its category covers, in text order
+    (how the semantic layer's and a model's findings join the rules')."""
+    new = [a for a in added if not covers(existing, a.category, a.start, a.end)]
+    return sorted([*existing, *new], key=_text_order)
+
+
 def _unsilenced_matches(doc: Document, rule: TrustRule | AmbiguityRule) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each match of a rule not silenced by an ignore comment: its text and its span fields."""
     for start, end in rule.matcher.finditer(doc):
@@ -43,7 +59,7 @@ def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -
                     **span,
                 )
             )
-    findings.sort(key=lambda f: (f.start, -f.end, f.rule_id))
+    findings.sort(key=_text_order)
     return findings
 
 
@@ -67,7 +83,7 @@ def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[F
             continue
         if not declared[category].cued(clause.text):
             continue
-        if any(f.category == category and f.start < clause.end and clause.start < f.end for f in existing):
+        if covers(existing, category, clause.start, clause.end):
             continue
         entry = declared[category]
         found.append(
@@ -128,7 +144,7 @@ def lint(
     doc = Document(text)
     findings = find_trust_phrases(doc, min_severity)
     if semantic_layer.enabled(semantic, len(text)) and SEVERITY_RANK["warning"] >= SEVERITY_RANK[min_severity]:
-        findings = sorted(findings + find_semantic_trust(doc, findings), key=lambda f: (f.start, -f.end, f.rule_id))
+        findings = merge_findings(findings, find_semantic_trust(doc, findings))
     return LintReport(
         findings=findings,
         ambiguities=find_ambiguities(doc) if ambiguity else [],

@@ -241,6 +241,7 @@ _MAX_QUOTE = 300
 def _finish_trust(answer: TrustAnswer, draft: str, sources: list[str]) -> tuple[TrustReport, list[GuardFinding]]:
     """Keep a model's trust finding only when its quote is the draft's exact words (outside quoted text or
     code) and its category is in the taxonomy; each dropped one leaves a `quote` guard finding."""
+    from assistant.checks.lint import covers
     from assistant.checks.ruleset import trust_categories
     from assistant.schemas import Finding
     from assistant.text.document import Document
@@ -263,7 +264,7 @@ def _finish_trust(answer: TrustAnswer, draft: str, sources: list[str]) -> tuple[
             dropped(index, item.quote, "The quote is not the draft's exact words; the finding is dropped.")
         elif doc.is_skipped(start, start + len(quote)):
             dropped(index, item.quote, "The quote is quoted text or code in the draft; the finding is dropped.")
-        elif any(f.category == item.category and f.start < start + len(quote) and start < f.end for f in kept):
+        elif covers(kept, item.category, start, start + len(quote)):
             continue
         else:
             entry = declared[item.category]

@@ -12,7 +12,6 @@ from assistant.schemas import (
     Analysis,
     AnalyzeReport,
     ComplexityReport,
-    Finding,
     LintReport,
     PMContext,
     QuestionSet,
@@ -93,15 +92,6 @@ def run_task(
     return result.model_copy(update={"notice": notice})
 
 
-def with_model_findings(offline: list[Finding], model: list[Finding]) -> list[Finding]:
-    """The offline findings plus each model finding that no offline finding of its category overlaps,
-    in text order."""
-    added = [
-        m for m in model if not any(f.category == m.category and f.start < m.end and m.start < f.end for f in offline)
-    ]
-    return sorted([*offline, *added], key=lambda f: (f.start, -f.end, f.rule_id))
-
-
 def run_lint(
     text: str,
     *,
@@ -115,7 +105,7 @@ def run_lint(
     """`lint`, and through a model also the `trust` task: the model's findings whose quotes are the draft's
     exact words are merged in (`source="model"`, severity warning). Offline, or when only errors are
     wanted (a model finding is a warning), no model is called and the second value is None."""
-    from assistant.checks.lint import lint
+    from assistant.checks.lint import lint, merge_findings
 
     report = lint(text, ambiguity=ambiguity, min_severity=min_severity, semantic=semantic)
     if provider is None or min_severity == "error":
@@ -124,7 +114,7 @@ def run_lint(
 
     runner = TaskRunner("trust", provider, confidential_terms=confidential_terms, redact=redact)
     trust = runner.invoke(text, None, Analysis(findings=report.findings))
-    merged = with_model_findings(report.findings, trust.result.findings)
+    merged = merge_findings(report.findings, trust.result.findings)
     return report.model_copy(update={"findings": merged}), trust
 
 
@@ -150,6 +140,7 @@ def run_analyze(
     else:
         from concurrent.futures import ThreadPoolExecutor
 
+        from assistant.checks.lint import merge_findings
         from assistant.llm.chains import TaskRunner
 
         names = ANALYZE_MODEL_TASKS
@@ -158,7 +149,7 @@ def run_analyze(
             futures = {t: pool.submit(r.invoke, draft, context, analysis) for t, r in runners.items()}
             results = {t: f.result().model_copy(update={"notice": notice}) for t, f in futures.items()}
         trust = results.pop("trust")
-        merged = with_model_findings(analysis.findings, trust.result.findings)
+        merged = merge_findings(analysis.findings, trust.result.findings)
         analysis = analysis.model_copy(update={"findings": merged})
         engine = "llm"
     return AnalyzeReport(

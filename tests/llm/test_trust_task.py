@@ -10,9 +10,10 @@ import httpx
 import pytest
 import respx
 
+from assistant.checks.lint import merge_findings
 from assistant.evaluation.replay import client_for, openai_chat_completion
 from assistant.llm.providers.openai_provider import OpenAIProvider
-from assistant.tasks.drafts import run_lint, run_task, with_model_findings
+from assistant.tasks.drafts import run_lint, run_task
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
 BLAME = "Who pushed the pricing change to prod without testing it?? Customers are seeing checkout errors."
@@ -98,7 +99,7 @@ def test_merge_keeps_every_offline_finding_and_orders_by_position() -> None:
     offline, _ = run_lint("Can we just add CSV export by March 15? Should be simple.")
     model = run_lint("Can we just add CSV export by March 15? Should be simple.")[0].findings[:1]
     moved = [m.model_copy(update={"category": "deadline-rigidity", "source": "model"}) for m in model]
-    merged = with_model_findings(offline.findings, moved)
+    merged = merge_findings(offline.findings, moved)
     assert all(f in merged for f in offline.findings) and len(merged) == len(offline.findings) + 1
     assert [f.start for f in merged] == sorted(f.start for f in merged)
 
