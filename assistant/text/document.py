@@ -15,7 +15,12 @@ _FOLD.update({ord("’"): ord("'"), ord("‘"): ord("'"), ord("“"): ord('"'), 
 _FOLD.update({ord("\u00a0"): ord(" "), ord("–"): ord("-"), ord("—"): ord("-")})
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|-->|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
-_QUOTED = re.compile(r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`")
+# Double, typographic and code quotes; and single quotes that open after a non-letter and close before one
+# ('quick win', 'can't you just'), so that an apostrophe (don't, users') never opens or closes a quote.
+_QUOTED = re.compile(
+    r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`|‘[^’\n]{1,200}’"
+    r"|(?<![\w'])'(?=[^\s'])[^\n]{1,200}?(?<=[^\s])'(?![\w'])"
+)
 _FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
 _IGNORE = re.compile(r"<!--\s*assistant-ignore\b([^>]*?)-->", re.I)

@@ -43,6 +43,20 @@ def test_curly_quoted_text_code_spans_and_block_quotes_are_not_flagged():
     assert not lint(text).findings
 
 
+def test_single_quoted_phrases_are_quotes_but_apostrophes_are_not():
+    quoted = "Retro: agreed to ban 'can't you just' and 'should be quick' from ticket descriptions."
+    assert not lint(quoted, ambiguity=False).findings
+    assert not lint("Removing 'quick win' from the title, we don't know that yet.", ambiguity=False).findings
+    # An apostrophe opens no quote: the phrase after "it's" and "users'" is still heard.
+    assert lint("it's simple, can't you just add the users' export today?", ambiguity=False).findings
+
+
+def test_the_same_span_is_reported_once_per_category():
+    findings = lint("tbh 8 days for the SSO toggle feels padded.", ambiguity=False).findings
+    spans = [(f.category, f.start, f.end) for f in findings]
+    assert spans and len(spans) == len(set(spans))
+
+
 def test_inline_ignore_comment_silences_the_named_rule_on_its_line():
     text = "Can we just add SSO? <!-- assistant-ignore trivializing.can-we-just -->"
     assert not lint(text, ambiguity=False).findings
