@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from assistant.checks.ruleset import AmbiguityRule, TrustRule, ambiguity_rules, trust_rules
+from assistant.checks.speaker import without_own_work
 from assistant.schemas import SEVERITY_RANK, AmbiguityFinding, Finding, LintReport
 from assistant.text.document import Document
 
@@ -60,7 +61,19 @@ def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -
                 )
             )
     findings.sort(key=_text_order)
-    return findings
+    return without_own_work(doc, _first_per_span(findings))
+
+
+def _first_per_span(findings: list[Finding]) -> list[Finding]:
+    """One finding per (category, span): two rules of a category hearing the same words report it once."""
+    seen: set[tuple[str, int, int]] = set()
+    kept = []
+    for finding in findings:
+        key = (finding.category, finding.start, finding.end)
+        if key not in seen:
+            seen.add(key)
+            kept.append(finding)
+    return kept
 
 
 def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[Finding]:
@@ -103,7 +116,7 @@ def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[F
                 confidence=round(hit.confidence, 3),
             )
         )
-    return found
+    return without_own_work(doc, found)
 
 
 def find_ambiguities(text: str | Document) -> list[AmbiguityFinding]:
