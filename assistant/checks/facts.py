@@ -204,3 +204,57 @@ def _at_sentence_start(text: str, index: int) -> bool:
     if index <= _LOOK_BACK:
         return bool(_SENTENCE_START.search(text[:index]))
     return bool(_SENTENCE_START_INSIDE.search(text[index - _LOOK_BACK : index]))
+
+
+_PRODUCT_NOUNS = (
+    r"page|pages|service|flow|mode|export|exports|import|endpoint|endpoints|api|dashboard|report|reports|sync|"
+    r"toast|shortcut|button|field|fields|filter|filters|tab|view|screen|modal|widget|integration|table|form|"
+    r"search|upload|login|checkout|invoice|invoices|settings|banner|email|emails|notifications?|chart|charts|"
+    r"archive|webhook|webhooks|cron|queue|pipeline|release|launch|migration|importer|exporter|editor|"
+    r"onboarding|wizard|toggle|dropdown|sidebar|feed|digest|portal|app|plugin|extension|sdk|database|schema"
+)
+_SUBJECT = re.compile(
+    rf"(?<![\w@#/.-])(?:[a-z][a-z0-9-]+ ){{0,2}}(?:{_PRODUCT_NOUNS})(?: (?:{_PRODUCT_NOUNS}|date))?(?![\w-])"
+    rf"|@[\w.-]+[\w]|`[^`\n]+`"
+    rf"|(?<![\w.])v\d+(?:\.\d+)+(?![\w])",
+    re.I,
+)
+_NOT_SUBJECT_WORDS = frozenset(
+    """the a an this that these those our your their my its it's its any some each every all no new same
+    whole entire current existing old other one to for of on in at by with from and or but so is are be
+    can could would should will just only also quick small tiny little simple easy basic minor big huge
+    please pls need needs want wants make makes add adds get gets do does fix fixes into onto up before after
+    during about around like than via per over under behind within until while when where""".split()
+)
+
+
+_ONE_WORD_SUBJECT = re.compile(
+    r"export|import|checkout|outage|migration|importer|exporter|onboarding|dashboard|integration|sync|launch|"
+    r"release|search|sprint|invoice|incident",
+    re.I,
+)
+
+
+def _named_one_word(text: str, match: re.Match[str], word: str) -> bool:
+    """ "the export", "our launch": one product word after a determiner names a thing the draft means."""
+    before = text[: match.end() - len(word)]
+    return bool(_ONE_WORD_SUBJECT.fullmatch(word) and re.search(r"\b(?:the|our|this|their|your)\s+$", before, re.I))
+
+
+def find_subjects(text: str) -> list[str]:
+    """What a rewrite must keep besides the facts: the features and systems a draft names in lower case
+    ("reporting page", "import flow", "dark mode"), @mentions, `code` and versions (v2.3). Used by the
+    repairs (a template that would drop one is not used), never by the invented-claims guard."""
+    found: list[str] = []
+    for match in _SUBJECT.finditer(text):
+        words = match.group(0).split()
+        while len(words) > 1 and (words[0].lower() in _NOT_SUBJECT_WORDS or words[0].lower().endswith("ed")):
+            words = words[1:]  # "underestimated the migration" names the migration
+        if (
+            len(words) == 1
+            and not words[0].startswith(("@", "`", "v", "V"))
+            and not _named_one_word(text, match, words[0])
+        ):
+            continue  # a bare product noun ("page") names nothing in particular
+        found.append(" ".join(words))
+    return list(dict.fromkeys(found))

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.facts import DATE_RE, fact_kept, find_estimates, find_facts
+from assistant.checks.facts import DATE_RE, fact_kept, find_estimates, find_facts, find_subjects
 from assistant.checks.ruleset import trust_rules
 from assistant.schemas import SEVERITY_RANK, Finding
 from assistant.text.document import Document
@@ -139,6 +139,18 @@ _OBJECT = re.compile(
 _ROLE_CAPS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "coo": "COO", "vp": "VP", "hr": "HR"}
 
 
+_VERB_SLOT = re.compile(r"\b(?:can|could|to|will|would|should|must|please|pls|may|might|users?|we|you|they)\s+$", re.I)
+
+
+def _names_a_thing(clause: str, subject: str) -> bool:
+    """A subject that reads as a noun phrase where it stands: not a mention, code or a version, and not in a
+    verb's place ("users can schedule exports")."""
+    if subject.startswith(("@", "`")) or re.match(r"v\d", subject, re.I):
+        return False
+    at = clause.find(subject)
+    return at >= 0 and not _VERB_SLOT.search(clause[:at])
+
+
 def capture(clause: str) -> dict[str, str]:
     """The parts a template can use, in the PM's words: ask, thing, date, when, audience, requester, number."""
     parts: dict[str, str] = {}
@@ -170,7 +182,11 @@ def capture(clause: str) -> dict[str, str]:
     if m and len(m.group("ask").split()) >= 2:
         parts["ask"] = _clean(m.group("ask"))
         thing = re.sub(rf"^(?:{_VERBS})\s+", "", parts["ask"], flags=re.I)
-        if thing != parts["ask"] and not re.match(r"(?:it|this|that|them|something)\b", thing, re.I):
+        if thing != parts["ask"] and not re.match(
+            r"(?:it|this|that|them|something|is|are|was|were|has|have|had|will|would|can|should|does|do|did)\b",
+            thing,
+            re.I,
+        ):
             parts["thing"] = thing
     if "thing" not in parts:
         for pattern in (_NEED, _OBJECT):
@@ -178,6 +194,10 @@ def capture(clause: str) -> dict[str, str]:
             if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
                 parts["thing"] = _clean(m.group("thing"))
                 break
+    if "thing" not in parts:  # the feature the clause names ("fumbled the invoice import")
+        subjects = [s for s in find_subjects(clause) if _names_a_thing(clause, s)]
+        if len(subjects) == 1:
+            parts["thing"] = "the " + subjects[0] if re.match(r"[a-z]", subjects[0]) else subjects[0]
     return {k: v for k, v in parts.items() if v}
 
 
@@ -207,8 +227,13 @@ def _is_calendar(date: str) -> bool:
     return bool(DATE_RE.fullmatch(date)) or bool(re.fullmatch(r"(?:the )?\d{1,2}(?:st|nd|rd|th)", date, re.I))
 
 
+_TRAILING_URGENCY = re.compile(r"\s+(?:immediately|asap|right now|right away|rn|now|urgently|today|tonight)\s*$", re.I)
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"\b(?:just|simply|quickly|easily|really|basically|literally)\s+", "", text, flags=re.I)
+    # A trailing urgency word belongs to the phrasing, not the thing ("… escalation immediately" + "soon").
+    text = _TRAILING_URGENCY.sub("", text)
     return " ".join(text.split()).strip(" ,;:—–-")
 
 
@@ -359,10 +384,12 @@ def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
         return sentence
     phrase_level = [f for f in findings if _rule_repair(f).action != "sentence"]
     sentence_level = [f for f in findings if _rule_repair(f).action == "sentence"]
-    facts = find_facts(sentence)
+    facts = find_facts(sentence) + find_subjects(sentence)
 
     if not sentence_level:
         edited = _apply_phrase_edits(sentence, phrase_level)
+        if _same_words(edited, sentence):
+            return None  # the edit had nothing to remove ("its a settings flag"): the finding stays visible
         return edited if _clean_result(edited, sentence, facts) else None
 
     pieces = clauses(sentence)
@@ -433,14 +460,33 @@ def _template_for(finding: Finding, clause: str, context: str) -> str | None:
     templates = _rule_repair(finding).templates + repair_data().categories.get(finding.category, ())
     if not templates:
         return None
-    facts = find_facts(clause)
+    facts = find_facts(clause) + find_subjects(clause)
     parts = capture(clause)
     parts.update({k: v for k, v in capture(context).items() if k not in parts})
     for template in templates:
+        if finding.category in _CONTENT_CHECKED and "{" not in template and _carries_content(clause, template):
+            continue  # a stock sentence ("This is needed soon.") would erase what the clause asks for
         filled = fill(template, parts)
         if filled is not None and all(fact_kept(f, filled) for f in facts):
             return filled
     return None
+
+
+_CONTENT_CHECKED = frozenset({"interruption"})
+_PHRASING_WORDS = frozenset(
+    """its it's it is this that urgent urgently asap now right away rn immediately today tonight pls please
+    really very super so need needed needs soon quick quickly just simple easy small tiny minor fast fyi the a
+    an and or but to of for on in at be been being was were are is am do does did have has had ok okay hey hi
+    yo guys team all everyone again still already honestly tbh lol priority top high p0 p1 blocker blocking
+    want wants wanted done yesterday me i we you u can could would will get got have by eod""".split()
+)
+
+
+def _carries_content(clause: str, template: str) -> bool:
+    """Whether a clause says more than its damaging phrasing: content words a stock template would lose."""
+    said = set(re.findall(r"[a-z][a-z'-]+", template.lower()))
+    words = [w for w in re.findall(r"[a-z][a-z'-]+", clause.lower()) if w not in _PHRASING_WORDS and w not in said]
+    return len(words) >= 2
 
 
 def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
@@ -463,6 +509,7 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
             new = ""
         elif repair.action == "delete-words":
             new = re.sub(rf"\b(?:{repair.with_})\b\s*", "", matched, flags=re.I).strip()
+            new += matched[len(matched.rstrip()) :]  # a match ending in a space keeps it: "swapping some"
         else:
             new = repair.with_
         new = _match_case(matched, new, at_start=not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:")
@@ -491,6 +538,10 @@ def _as_sentence(text: str, question: bool = False) -> str:
     if body[-1] not in ".?!":
         body += "?" if question else "."
     return body
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
 
 
 def _clean_result(result: str, original: str, facts: list[str]) -> bool:

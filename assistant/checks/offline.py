@@ -88,10 +88,16 @@ def rewrite(
     `form`: "full" gives a slot for every missing element; "short" only for who and the problem; "auto"
     (the default) is short for a one-sentence draft and full otherwise."""
     analysis = analysis or analyze(text, pm_context)
-    body, repairs = repair_text(text, analysis.findings)
+    call = None if form == "full" else _CALL.search(text)
+    findings = analysis.findings
+    if call:  # the call is the ask: its words stay, other phrasing is still repaired
+        findings = [f for f in findings if f.end <= call.start() or call.end() <= f.start]
+    body, repairs = repair_text(text, findings)
     body = capitalise_sentences(body)
     changes = [change for repair in repairs if (change := describe(repair)) is not None]
-    short = form == "short" or (form == "auto" and _one_sentence(text))
+    short = form == "short" or (form == "auto" and _short_draft(text))
+    if call:
+        return _call_rewrite(body, changes, text)
     # A message that pressures engineering (a trust finding) asks for something even without a question.
     # So does a bug or outage report, unless it says nothing is needed.
     asks = form == "full" or (
@@ -154,9 +160,40 @@ def capitalise_sentences(text: str) -> str:
     return _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
 
 
-def _one_sentence(text: str) -> bool:
+def _short_draft(text: str) -> bool:
+    """A Slack-length draft (up to three sentences, 30 words) gets the short form."""
     doc = Document(text)
-    return len(doc.sentences) <= 1 and len(text.split()) <= 30
+    return len(doc.sentences) <= 3 and len(text.split()) <= 30
+
+
+_CALL = re.compile(
+    r"\b(?:(?:hop|jump|get) on (?:a |the )?(?:quick )?(?:call|zoom|meet|huddle|hangout)"
+    r"|(?:got|have) (?:a )?(?:sec|min|minute|moment|few mins?)\b[^.!?]{0,15}\?"
+    r"|can (?:u|you) (?:talk|call me|chat)(?: now| rn| real quick)?\b|call me\b"
+    r"|(?:can|could) (?:u|you) w(?:/)? me\b|(?:quick|urgent) (?:call|sync|huddle|chat)\b)",
+    re.I,
+)
+_CALL_REASON = re.compile(
+    r"\b(?:about|because|since|re:|regarding|to (?:go over|discuss|walk through|look at)|so (?:we|i) can)\b", re.I
+)
+CALL_SLOT = "[needs: what is it about, and why can't it wait?]"
+
+
+def _call_rewrite(body: str, changes: list[Change], draft: str) -> Rewrite:
+    """A request for a call gets one slot (what it is about and why now), not a feature request's context
+    block and invitation."""
+    parts = [body.strip()]
+    if not _CALL_REASON.search(draft):
+        parts.append(f"What it's about: {CALL_SLOT}")
+        changes.append(
+            Change(
+                description="Added a slot for what the call is about and why it can't wait.",
+                reason="A call with no topic interrupts someone blind; the topic lets them judge whether it can wait "
+                "and come prepared.",
+            )
+        )
+    final = "\n\n".join(p for p in parts if p)
+    return Rewrite(text=final, changes=changes, slots=find_slots(final))
 
 
 _ASK = re.compile(

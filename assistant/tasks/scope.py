@@ -17,7 +17,7 @@ from assistant.checks.complexity import find_complexity
 from assistant.checks.fixes import capture, repair_sentence
 from assistant.checks.guards import DATE_RE, fact_kept, find_estimates, find_facts, find_invented_claims, guard_text
 from assistant.checks.lint import find_trust_phrases
-from assistant.checks.offline import first_sentence
+from assistant.checks.offline import capitalise_sentences, first_sentence
 from assistant.checks.rule_data import compile_pattern, rule_data
 from assistant.llm.calls import PreparedCall, WireModel, estimate_tokens, llm_result, prepare, send
 from assistant.llm.prompt_files import load_prompt
@@ -243,7 +243,7 @@ def restate_change(change: str) -> tuple[str, list[Change], list[Finding]]:
         pieces += [change[cursor:start], restated]
         cursor = end
     pieces.append(change[cursor:])
-    text = " ".join("".join(pieces).split(" ")).strip()
+    text = capitalise_sentences(" ".join("".join(pieces).split(" ")).strip())
     return text or "[needs: what exactly changed?]", changes, findings
 
 

@@ -1,0 +1,75 @@
+"""The offline rewrite keeps what the PM said: the features they name, a call's ask, spacing and meaning;
+where no clean repair exists the sentence stays as written and its finding stays visible."""
+
+from __future__ import annotations
+
+from assistant.checks.facts import find_subjects
+from assistant.checks.fixes import capture, repair_text
+from assistant.checks.lint import find_trust_phrases
+from assistant.checks.offline import CALL_SLOT, rewrite
+from assistant.tasks.scope import restate_change
+
+
+def test_features_named_in_lower_case_are_subjects_a_rewrite_must_keep():
+    assert find_subjects("need all hands on the reporting page by EOD") == ["reporting page"]
+    assert find_subjects("@raj can we make the import flow look live?") == ["@raj", "import flow"]
+    assert find_subjects("open since v2.3, just null-check `user.org`") == ["v2.3", "`user.org`"]
+    assert find_subjects("Engineering underestimated the migration.") == ["migration"]
+    assert find_subjects("Add a page.") == []
+
+
+def test_a_repair_that_would_drop_a_named_feature_is_not_used():
+    text = "everyone drop what ur doing pls, need all hands on the reporting page by EOD"
+    assert "reporting page" in rewrite(text).text
+
+
+def test_a_deleted_word_leaves_the_words_around_it_apart():
+    body = rewrite("the dark mode thing should be quick right? its literally swapping some colors.").text
+    assert "swapping some colors" in body and "swappingsome" not in body
+
+
+def test_an_edit_that_changes_nothing_keeps_the_sentence_and_shows_the_finding():
+    text = "its a settings flag lol."
+    repaired, repairs = repair_text(text, find_trust_phrases(text))
+    assert repaired == text and repairs[0].kept
+
+
+def test_a_trailing_urgency_word_is_not_part_of_the_thing_asked_for():
+    text = "I need the team to focus on the Meridian escalation immediately."
+    assert capture(text)["thing"].endswith("Meridian escalation")
+    assert "immediately soon" not in rewrite(text).text
+
+
+def test_an_auxiliary_verb_is_never_the_thing_asked_for():
+    assert not capture("Export is broken again, fix ASAP!!").get("thing", "").startswith("is ")
+
+
+def test_a_blame_repair_never_claims_a_date_was_missed():
+    text = "Postmortem, 2 Feb outage: root cause was engineering shipping without enough testing."
+    assert "missed" not in rewrite(text).text.lower()
+
+
+def test_a_call_request_keeps_the_call_and_asks_only_what_it_is_about():
+    result = rewrite("yo marcus can you hop on a call rn? need you for 10 min, its urgent")
+    assert "hop on a call" in result.text and "10 min" in result.text
+    assert result.slots == [CALL_SLOT]
+    assert "smaller version" not in result.text and "Who needs it" not in result.text
+
+
+def test_a_call_with_its_topic_gets_no_slot():
+    result = rewrite("Hey, got a sec? want to go over the Acme renewal")
+    assert "got a sec" in result.text and "Acme renewal" in result.text and not result.slots
+
+
+def test_a_stock_urgency_sentence_never_replaces_a_clause_that_asks_for_something():
+    assert "can u w me right now" in rewrite("can u w me right now? urgent").text.lower()
+
+
+def test_a_short_slack_message_gets_the_short_form():
+    result = rewrite("tbh 8 days for the SSO toggle feels padded. its a settings flag lol. can we say 3?")
+    assert len(result.slots) == 2
+
+
+def test_the_restated_change_starts_every_sentence_with_a_capital():
+    text, _, _ = restate_change("ok one more teeny thing, can search also cover the article body? same deadline ofc")
+    assert "? same" not in text
