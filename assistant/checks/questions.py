@@ -9,7 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.facts import DATE_RE, find_facts
+from assistant.checks.facts import DATE_RE, find_estimates, find_facts
 from assistant.checks.fixes import capture, fill
 from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
 from assistant.text.document import Document
@@ -127,9 +127,10 @@ class _Named:
         for start, end in doc.sentences:
             parts = capture(text[start:end])
             self.thing = self.thing or _short(parts.get("thing"))
-            self.date = self.date or parts.get("date")
+            self.date = self.date or _calendar_case(parts.get("date"))
         for fact in find_facts(text):
-            fact = None if _DATE_FACT.search(fact) or DATE_RE.search(fact) else _name_of(fact)
+            is_time = _DATE_FACT.search(fact) or DATE_RE.search(fact) or find_estimates(fact)
+            fact = None if is_time else _name_of(fact)
             if not fact or fact in self.names or _is_person(text, fact):
                 continue  # dates, numbers, acronyms (CSV, SSO) and people are not names to ask about
             self.names.append(fact)
@@ -164,6 +165,17 @@ _PERSON_AFTER = re.compile(
 )
 _PERSON_BEFORE = re.compile(r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|ask)\s+$", re.I)
 _VOCATIVE_AFTER = re.compile(r"^\s*[,—–:]")
+
+
+_CALENDAR_WORD = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|august|"
+    r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+)
+
+
+def _calendar_case(date: str | None) -> str | None:
+    """ "friday" -> "Friday", "3 march" -> "3 March": a date in a question reads as written in a calendar."""
+    return _CALENDAR_WORD.sub(lambda m: m.group(0).capitalize(), date) if date else date
 
 
 def _is_person(text: str, name: str) -> bool:
@@ -210,7 +222,8 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
 
 _NOT_A_THING = re.compile(
     r"^(?:up|down|in|on|at|to|for|with|from|by|out|off|over|into|onto|it|this|that|them|us|me|him|her|so|too|"
-    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again)\b|\d",
+    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again|how|what|why|when|where|whether|if|"
+    r"who|which|is|are|was|were|be)\b|\d",
     re.I,
 )
 
@@ -219,6 +232,8 @@ def _short(thing: str | None) -> str | None:
     """The thing asked for, when it names a thing and is short enough for a question (up to eight words):
     not a particle or pronoun ("up in their dashboard", "it"), not a quantity ("within 24 hours")."""
     if not thing or len(thing.split()) > 8 or re.search(r"[?\"“]", thing) or _NOT_A_THING.search(thing):
+        return None
+    if re.search(r"\b(?:how|what|why|whether|which|who)\b", thing, re.I):  # "the how the webhook queue…"
         return None
     return thing
 

@@ -24,3 +24,20 @@ def test_a_system_opening_the_draft_or_listed_with_others_is_still_asked_about()
     assert "Okta" in first
     listed = " ".join(q.text for q in analyze("Can we sync deals with Salesforce, HubSpot and Slack?").questions)
     assert "Salesforce" in listed or "HubSpot" in listed
+
+
+def test_a_duration_is_never_asked_about_as_a_system() -> None:
+    draft = "hey priya, the csv export for Brightline is a button right? should be like an hour tops. before friday?"
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert "does an hour touch" not in joined
+
+
+def test_a_weekday_in_a_question_is_capitalised() -> None:
+    joined = " ".join(q.text for q in analyze("can u get the csv export in before friday? finance needs it").questions)
+    assert "friday" not in joined
+
+
+def test_a_clause_with_a_question_word_is_not_the_thing_asked_for() -> None:
+    draft = "Can someone look at how the webhook queue handles retries? Acme lost events on Monday."
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert "the how" not in joined and "of how the" not in joined
