@@ -110,22 +110,29 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def trust_examples(splits: list[str]) -> tuple[list[str], list[set[str]], list[str], list[str]]:
+def _files(splits: list[str], pattern: str, extra: list[Path]) -> list[Path]:
+    """The split's files of a kind, then extra files of that kind (sets already scored, e.g. a blind set)."""
+    found = [path for split in splits for path in sorted((DATA / split).glob(pattern))]
+    return found + [path.resolve() for path in extra if path.name.startswith(pattern.split("*")[0])]
+
+
+def trust_examples(
+    splits: list[str], extra: tuple[Path, ...] = ()
+) -> tuple[list[str], list[set[str]], list[str], list[str]]:
     """Clause texts, their label sets and group ids (the message they come from); and the files used."""
     texts, tags, groups, used = [], [], [], []
-    for split in splits:
-        for path in sorted((DATA / split).glob("trust_*.yaml")):
-            used.append(str(path.relative_to(ROOT)))
-            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
-                text = item["text"]
-                spans = []
-                for label in item.get("spans") or []:
-                    start = text.find(label["quote"])
-                    spans.append((label["category"], (start, start + len(label["quote"]))))
-                for unit in clauses(Document(text)):
-                    texts.append(unit.text)
-                    tags.append({c for c, s in spans if _overlaps(s, (unit.start, unit.end))})
-                    groups.append(item["id"])
+    for path in _files(splits, "trust_*.yaml", list(extra)):
+        used.append(str(path.relative_to(ROOT)))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            text = item["text"]
+            spans = []
+            for label in item.get("spans") or []:
+                start = text.find(label["quote"])
+                spans.append((label["category"], (start, start + len(label["quote"]))))
+            for unit in clauses(Document(text)):
+                texts.append(unit.text)
+                tags.append({c for c, s in spans if _overlaps(s, (unit.start, unit.end))})
+                groups.append(item["id"])
     for path in OLD_SETS:
         used.append(str(path.relative_to(ROOT)))
         for i, item in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["items"]):
@@ -164,9 +171,19 @@ def trust_examples(splits: list[str]) -> tuple[list[str], list[set[str]], list[s
     return texts, tags, groups, used
 
 
-_FILL = {"ask": "add the export", "thing": "the export", "date": "Thursday", "when": "by Thursday",
-         "audience": "the board", "requester": "Finance", "Requester": "Finance", "number": "two weeks",
-         "trigger": "the sync", "name": "Okta", "customer": "Acme"}
+_FILL = {
+    "ask": "add the export",
+    "thing": "the export",
+    "date": "Thursday",
+    "when": "by Thursday",
+    "audience": "the board",
+    "requester": "Finance",
+    "Requester": "Finance",
+    "number": "two weeks",
+    "trigger": "the sync",
+    "name": "Okta",
+    "customer": "Acme",
+}
 
 
 def suggested_wording() -> list[str]:
@@ -197,15 +214,16 @@ def suggested_wording() -> list[str]:
     return [re.sub(r"\{(\w+)\}", lambda m: _FILL.get(m.group(1), "it"), t) for t in out if len(t.split()) >= 4]
 
 
-def complexity_examples(splits: list[str]) -> tuple[list[str], list[set[str]], list[str], list[str]]:
+def complexity_examples(
+    splits: list[str], extra: tuple[Path, ...] = ()
+) -> tuple[list[str], list[set[str]], list[str], list[str]]:
     texts, tags, groups, used = [], [], [], []
-    for split in splits:
-        for path in sorted((DATA / split).glob("complexity_*.yaml")):
-            used.append(str(path.relative_to(ROOT)))
-            for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
-                texts.append(item["text"])
-                tags.append(set(item.get("categories") or []))
-                groups.append(item["id"])
+    for path in _files(splits, "complexity_*.yaml", list(extra)):
+        used.append(str(path.relative_to(ROOT)))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            texts.append(item["text"])
+            tags.append(set(item.get("categories") or []))
+            groups.append(item["id"])
     used.append("assistant/rules/complexity.yaml (examples)")
     for rule in complexity_rules():
         for i, example in enumerate(rule.examples.flag):
@@ -266,7 +284,14 @@ def build(name: str, collected: tuple, labels: list[str], target: float) -> None
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--extra-split", action="append", default=[], help="also train on this split")
-    parser.add_argument("--trust-target", type=float, default=0.92)
+    parser.add_argument(
+        "--extra-file",
+        action="append",
+        type=Path,
+        default=[],
+        help="also train on this trust_*.yaml or complexity_*.yaml file (only a set that was already scored)",
+    )
+    parser.add_argument("--trust-target", type=float, default=0.90)
     parser.add_argument("--complexity-target", type=float, default=0.9)
     parser.add_argument("--only", choices=("trust", "complexity"))
     args = parser.parse_args()
@@ -274,9 +299,9 @@ def main() -> int:
     trust_labels = sorted({r.category for r in trust_rules()})
     cx_labels = sorted({r.category for r in complexity_rules()})
     if args.only in (None, "trust"):
-        build("trust", trust_examples(splits), trust_labels, args.trust_target)
+        build("trust", trust_examples(splits, tuple(args.extra_file)), trust_labels, args.trust_target)
     if args.only in (None, "complexity"):
-        build("complexity", complexity_examples(splits), cx_labels, args.complexity_target)
+        build("complexity", complexity_examples(splits, tuple(args.extra_file)), cx_labels, args.complexity_target)
     return 0
 
 
