@@ -207,7 +207,7 @@ def _at_sentence_start(text: str, index: int) -> bool:
 
 
 _PRODUCT_NOUNS = (
-    r"page|pages|service|flow|mode|export|exports|import|endpoint|endpoints|api|dashboard|report|reports|sync|"
+    r"page|pages|service|flow|export|exports|import|endpoint|endpoints|api|dashboard|report|reports|sync|"
     r"toast|shortcut|button|field|fields|filter|filters|tab|view|screen|modal|widget|integration|table|form|"
     r"search|upload|login|checkout|invoice|invoices|settings|banner|email|emails|notifications?|chart|charts|"
     r"archive|webhook|webhooks|cron|queue|pipeline|release|launch|migration|importer|exporter|editor|"
@@ -230,7 +230,7 @@ _NOT_SUBJECT_WORDS = frozenset(
 
 _ONE_WORD_SUBJECT = re.compile(
     r"export|import|checkout|outage|migration|importer|exporter|onboarding|dashboard|integration|sync|launch|"
-    r"release|search|sprint|invoice|incident",
+    r"release|search|sprint|incident",
     re.I,
 )
 
