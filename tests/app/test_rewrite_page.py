@@ -64,7 +64,7 @@ def test_summary_comes_first_and_each_part_is_shown_once() -> None:
     assert len(rewrite_boxes) == 1 and rewrite_boxes[0] in summary
     assert "font-weight:600;border:1px dashed" in rewrite_boxes[0] and ">[needs: " in rewrite_boxes[0]
     assert not [c for c in at.code if "CSV export" in c.value]
-    assert "Fill in 6 [needs: …] slots" in texts(at)
+    assert "Fill in 2 [needs: …] slots" in texts(at)  # a two-sentence draft keeps the short form
     # what is missing, in the summary only
     assert "**What is missing** (5): fill these in the context fields and run again." in summary
     assert sum("What is missing" in m for m in shown) == 1
