@@ -110,7 +110,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _files(splits: list[str], pattern: str, extra: list[Path]) -> list[Path]:
+def _files(splits: list[str], pattern: str, extra: tuple[Path, ...]) -> list[Path]:
     """The split's files of a kind, then extra files of that kind (sets already scored, e.g. a blind set)."""
     found = [path for split in splits for path in sorted((DATA / split).glob(pattern))]
     return found + [path.resolve() for path in extra if path.name.startswith(pattern.split("*")[0])]
@@ -121,7 +121,7 @@ def trust_examples(
 ) -> tuple[list[str], list[set[str]], list[str], list[str]]:
     """Clause texts, their label sets and group ids (the message they come from); and the files used."""
     texts, tags, groups, used = [], [], [], []
-    for path in _files(splits, "trust_*.yaml", list(extra)):
+    for path in _files(splits, "trust_*.yaml", extra):
         used.append(str(path.relative_to(ROOT)))
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
             text = item["text"]
@@ -218,7 +218,7 @@ def complexity_examples(
     splits: list[str], extra: tuple[Path, ...] = ()
 ) -> tuple[list[str], list[set[str]], list[str], list[str]]:
     texts, tags, groups, used = [], [], [], []
-    for path in _files(splits, "complexity_*.yaml", list(extra)):
+    for path in _files(splits, "complexity_*.yaml", extra):
         used.append(str(path.relative_to(ROOT)))
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
             texts.append(item["text"])

@@ -58,6 +58,7 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 
+CALENDAR_WORDS = f"{_DAYS}|{_MONTHS}"  # public: weekday and month names, for checks that recase a date
 DATE_RE = _DATE  # public: other checks (the scope-change consistency check) reuse the same date grammar
 
 
@@ -220,7 +221,7 @@ _SUBJECT = re.compile(
     re.I,
 )
 _NOT_SUBJECT_WORDS = frozenset(
-    """the a an this that these those our your their my its it's its any some each every all no new same
+    """the a an this that these those our your their my its it's any some each every all no new same
     whole entire current existing old other one to for of on in at by with from and or but so is are be
     can could would should will just only also quick small tiny little simple easy basic minor big huge
     please pls need needs want wants make makes add adds get gets do does fix fixes into onto up before after

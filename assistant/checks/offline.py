@@ -86,7 +86,8 @@ def rewrite(
     """Rewrite a draft with context: repair flagged sentences whole, then the context block and one invitation.
 
     `form`: "full" gives a slot for every missing element; "short" only for who and the problem; "auto"
-    (the default) is short for a one-sentence draft and full otherwise."""
+    (the default) is short for a Slack-length draft (up to three sentences and 30 words) and full otherwise.
+    A request for a call gets one slot for its topic instead (unless `form` is "full")."""
     analysis = analysis or analyze(text, pm_context)
     call = None if form == "full" else _CALL.search(text)
     findings = analysis.findings
@@ -95,9 +96,9 @@ def rewrite(
     body, repairs = repair_text(text, findings)
     body = capitalise_sentences(body)
     changes = [change for repair in repairs if (change := describe(repair)) is not None]
-    short = form == "short" or (form == "auto" and _short_draft(text))
     if call:
         return _call_rewrite(body, changes, text)
+    short = form == "short" or (form == "auto" and _short_draft(text))
     # A message that pressures engineering (a trust finding) asks for something even without a question.
     # So does a bug or outage report, unless it says nothing is needed.
     asks = form == "full" or (

@@ -9,7 +9,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.facts import DATE_RE, find_estimates, find_facts
+from assistant.checks.facts import CALENDAR_WORDS, DATE_RE, find_estimates, find_facts
 from assistant.checks.fixes import capture, fill
 from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
 from assistant.text.document import Document
@@ -167,10 +167,7 @@ _PERSON_BEFORE = re.compile(r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc
 _VOCATIVE_AFTER = re.compile(r"^\s*[,—–:]")
 
 
-_CALENDAR_WORD = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|august|"
-    r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
-)
+_CALENDAR_WORD = re.compile(rf"\b(?:{CALENDAR_WORDS})\b")
 
 
 def _calendar_case(date: str | None) -> str | None:
@@ -222,8 +219,8 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
 
 _NOT_A_THING = re.compile(
     r"^(?:up|down|in|on|at|to|for|with|from|by|out|off|over|into|onto|it|this|that|them|us|me|him|her|so|too|"
-    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again|how|what|why|when|where|whether|if|"
-    r"who|which|is|are|was|were|be)\b|\d",
+    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again|when|where|if|is|are|was|were|be)\b"
+    r"|\d",
     re.I,
 )
 

@@ -128,7 +128,7 @@ class PatternSet:
         if requires:
             # The cue may sit in the sentence before ("Notes: investor walkthrough Wednesday. Hardcode …").
             r_start = doc.sentence_at(s_start - 1)[0] if s_start > 0 else s_start
-            if not any(req.regex.search(folded, min(r_start, s_start), s_end) for req in requires):
+            if not any(req.regex.search(folded, r_start, s_end) for req in requires):
                 return True
         return any(exc.regex.search(folded, s_start, s_end) for exc in self.sentence_exceptions)
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from assistant.checks.ruleset import RULES_DIR, RuleError
+from assistant.checks.rule_data import rule_data
+from assistant.checks.ruleset import RuleError
 from assistant.schemas import Finding
 from assistant.text.document import Document
 
@@ -30,10 +31,7 @@ class SpeakerRule:
 @cache
 def speaker_rule() -> SpeakerRule:
     """The speaker rule, compiled once."""
-    import yaml
-
-    path = RULES_DIR / "speaker.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = rule_data("speaker")
     try:
 
         def compiled(key: str) -> tuple[re.Pattern[str], ...]:
@@ -41,7 +39,7 @@ def speaker_rule() -> SpeakerRule:
 
         return SpeakerRule(frozenset(raw["categories"]), compiled("own_work"), compiled("addressed"))
     except (KeyError, TypeError, re.error) as exc:
-        raise RuleError(f"{path.name}: {exc}") from None
+        raise RuleError(f"speaker.yaml: {exc}") from None
 
 
 def without_own_work(doc: Document, findings: list[Finding]) -> list[Finding]:
