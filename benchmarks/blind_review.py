@@ -43,6 +43,7 @@ def packet(drafts_path: Path, out: Path) -> None:
             + "\n\n**Rewrite**\n\n```text\n" + result.text + "\n```\n\n**Design-review questions**\n\n"
             + questions + "\n"
         )
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {out} ({len(items)} drafts)")
 
