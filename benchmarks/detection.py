@@ -92,8 +92,13 @@ def score_trust(items: list[dict], semantic: bool) -> TrustScore:
     return score
 
 
-def score_complexity(items: list[dict], semantic: bool) -> tuple[Counter[str], Counter[str], int, int, int, int]:
-    """Per category: labels and labels found; extra flags; trivial requests flagged out of all trivial."""
+def score_complexity(
+    items: list[dict], semantic: bool, misses: list[tuple[str, str, str]] | None = None
+) -> tuple[Counter[str], Counter[str], int, int, int, int]:
+    """Per category: labels and labels found; extra flags; trivial requests flagged out of all trivial.
+
+    `misses`, when given, collects (`missed` or `extra`, category, request) for printing.
+    """
     from assistant.checks.complexity import find_complexity
 
     labels: Counter[str] = Counter()
@@ -110,6 +115,9 @@ def score_complexity(items: list[dict], semantic: bool) -> tuple[Counter[str], C
             labels[category] += 1
             found[category] += category in got
         extra += len(got - gold)
+        if misses is not None:
+            misses += [("missed", c, item["text"]) for c in sorted(gold - got)]
+            misses += [("extra", c, item["text"]) for c in sorted(got - gold)]
     return labels, found, extra, flags_total, trivial, trivial_flagged
 
 
@@ -189,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if cx_files:
         items = _load(cx_files)
-        labels, found, extra, total, trivial, trivial_flagged = score_complexity(items, semantic)
+        cx_misses: list[tuple[str, str, str]] = []
+        labels, found, extra, total, trivial, trivial_flagged = score_complexity(items, semantic, cx_misses)
         n = sum(labels.values())
         recall = sum(found.values()) / n if n else 0.0
         precision = (total - extra) / total if total else 0.0
@@ -197,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"recall {sum(found.values())}/{n} = {recall:.2f}; precision {total - extra}/{total} = {precision:.2f}")
         print(f"trivial requests flagged: {trivial_flagged}/{trivial}")
         print("per category: " + ", ".join(f"{c} {found[c]}/{labels[c]}" for c in sorted(labels)))
+        for kind in ("missed", "extra") if args.misses else ():
+            print(f"\n-- {kind} categories")
+            for _, category, text in [m for m in cx_misses if m[0] == kind][: args.misses]:
+                print(f"  [{category}] {text[:140]!r}")
 
     if ctx_files:
         items = _load(ctx_files)

@@ -577,7 +577,13 @@ class CosmeticRule:
 
     def matches(self, sentence: str) -> bool:
         folded = fold(sentence)
-        return any(p.search(folded) for p in self.patterns) and not any(p.search(folded) for p in self.unless)
+        if not any(p.search(folded) for p in self.patterns):
+            return False
+        unquoted = _QUOTED.sub("''", folded)
+        return not any(p.search(unquoted) for p in self.unless)
+
+
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){1,80}'(?!\w)|\"[^\"\n]{1,80}\"")
 
 
 @cache
