@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from assistant.checks.ruleset import AmbiguityRule, TrustRule, ambiguity_rules, trust_rules
+from assistant.checks.reasons import without_stated_reasons
 from assistant.checks.speaker import without_own_work
 from assistant.schemas import SEVERITY_RANK, AmbiguityFinding, Finding, LintReport
 from assistant.text.document import Document
@@ -61,7 +62,7 @@ def find_trust_phrases(text: str | Document, min_severity: str = "suggestion") -
                 )
             )
     findings.sort(key=_text_order)
-    return without_own_work(doc, _first_per_span(findings))
+    return without_stated_reasons(doc, without_own_work(doc, _first_per_span(findings)))
 
 
 def _first_per_span(findings: list[Finding]) -> list[Finding]:
@@ -116,7 +117,7 @@ def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[F
                 confidence=round(hit.confidence, 3),
             )
         )
-    return without_own_work(doc, found)
+    return without_stated_reasons(doc, without_own_work(doc, found))
 
 
 def find_ambiguities(text: str | Document) -> list[AmbiguityFinding]:

@@ -186,6 +186,15 @@ class Document:
         index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
         return self.sentences[index]
 
+    def sentence_window(self, offset: int, around: int = 1) -> tuple[int, int]:
+        """The span from `around` sentences before the one containing `offset` to `around` sentences after."""
+        if not self.sentences:
+            return (0, len(self.text))
+        index = max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
+        first = self.sentences[max(index - around, 0)]
+        last = self.sentences[min(index + around, len(self.sentences) - 1)]
+        return (first[0], last[1])
+
 
 @cache
 def _trigrams_of(literal: str) -> tuple[str, ...]:
