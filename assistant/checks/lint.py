@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from assistant.checks.ruleset import AmbiguityRule, TrustRule, ambiguity_rules, trust_rules
 from assistant.checks.reasons import without_stated_reasons
+from assistant.checks.ruleset import AmbiguityRule, TrustRule, ambiguity_rules, trust_rules
 from assistant.checks.speaker import without_own_work
 from assistant.schemas import SEVERITY_RANK, AmbiguityFinding, Finding, LintReport
 from assistant.text.document import Document
