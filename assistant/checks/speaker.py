@@ -13,14 +13,30 @@ from assistant.text.document import Document
 
 
 @dataclass(frozen=True)
-class SpeakerRule:
+class OwnWorkGroup:
+    """Categories a message about the writer's own work is exempt from, and the patterns that mark one."""
+
     categories: frozenset[str]
     own_work: tuple[re.Pattern[str], ...]
-    addressed: tuple[re.Pattern[str], ...]
 
     def own_work_message(self, doc: Document) -> bool:
         """Whether the writer takes on or reports their own work somewhere in the message."""
         return any(p.search(doc.folded) for p in self.own_work)
+
+
+@dataclass(frozen=True)
+class SpeakerRule:
+    groups: tuple[OwnWorkGroup, ...]
+    addressed: tuple[re.Pattern[str], ...]
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """Every category some group exempts."""
+        return frozenset().union(*(g.categories for g in self.groups))
+
+    def exempt_categories(self, doc: Document) -> frozenset[str]:
+        """The categories whose findings this message's own-work markers exempt."""
+        return frozenset().union(*(g.categories for g in self.groups if g.own_work_message(doc)))
 
     def hands_off(self, doc: Document, offset: int) -> bool:
         """Whether the sentence at `offset` hands the work to someone else (you, eng, can we…)."""
@@ -34,10 +50,13 @@ def speaker_rule() -> SpeakerRule:
     raw = rule_data("speaker")
     try:
 
-        def compiled(key: str) -> tuple[re.Pattern[str], ...]:
-            return tuple(re.compile(rf"(?<![\w'-])(?:{p})(?![\w'-])", re.M) for p in raw[key])
+        def compiled(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(rf"(?<![\w'-])(?:{p})(?![\w'-])", re.M) for p in patterns)
 
-        return SpeakerRule(frozenset(raw["categories"]), compiled("own_work"), compiled("addressed"))
+        groups = tuple(
+            OwnWorkGroup(frozenset(group["categories"]), compiled(group["own_work"])) for group in raw["groups"]
+        )
+        return SpeakerRule(groups, compiled(raw["addressed"]))
     except (KeyError, TypeError, re.error) as exc:
         raise RuleError(f"speaker.yaml: {exc}") from None
 
@@ -46,6 +65,9 @@ def without_own_work(doc: Document, findings: list[Finding]) -> list[Finding]:
     """The findings minus those of the rule's categories in a message about the writer's own work, in a
     sentence that does not hand the work to anyone else."""
     rule = speaker_rule()
-    if not any(f.category in rule.categories for f in findings) or not rule.own_work_message(doc):
+    if not any(f.category in rule.categories for f in findings):
         return findings
-    return [f for f in findings if f.category not in rule.categories or rule.hands_off(doc, f.start)]
+    exempt = rule.exempt_categories(doc)
+    if not exempt:
+        return findings
+    return [f for f in findings if f.category not in exempt or rule.hands_off(doc, f.start)]
