@@ -14,6 +14,7 @@ from assistant.checks.complexity import find_complexity
 from assistant.checks.context import check_context
 from assistant.checks.fixes import Repair, repair_text
 from assistant.checks.lint import find_ambiguities, find_trust_phrases
+from assistant.checks.message_kind import asks_a_question, message_kind, reports_a_problem
 from assistant.checks.questions import build_questions
 from assistant.checks.ruleset import Fix
 from assistant.schemas import SEVERITY_RANK, Analysis, Change, Finding, PMContext, Rewrite
@@ -65,9 +66,6 @@ def find_slots(text: str) -> list[str]:
 
 RewriteForm = Literal["auto", "short", "full"]
 _SHORT_SLOTS = ("who", "problem")
-_REPORT = re.compile(
-    r"\b(?:outage|incident|is down|went down|broken|crash(?:es|ed|ing)?|bug|regression|error|failing|fails)\b", re.I
-)
 _INVITATION_FAMILY = re.compile(
     r"smaller version|what am i missing|what's involved|what is involved|harder than it looks|what would we "
     r"(?:need to )?(?:drop|leave out)|trade-offs? should i know|what is driving|what could we show|look together",
@@ -104,11 +102,23 @@ def rewrite(
     asks = form == "full" or (
         not _NO_ASK.search(text)
         and (
-            is_request(text) or bool(_REPORT.search(text)) or any(f.severity != "suggestion" for f in analysis.findings)
+            is_request(text) or reports_a_problem(text) or any(f.severity != "suggestion" for f in analysis.findings)
         )
     )
-    context_lines, context_changes = _context_block(analysis, pm_context, text, short=short, slots=asks)
+    severe = {f.category for f in analysis.findings if f.severity != "suggestion"}
+    kind = "request" if form == "full" else message_kind(text, severe)
+    wants_context = asks and kind == "request"
+    context_lines, context_changes = _context_block(analysis, pm_context, text, short=short, slots=wants_context)
     changes += context_changes
+    if asks and not wants_context:
+        changes.append(
+            Change(
+                description=f"No [needs: …] slots: the draft reads as {_KIND_LABELS[kind]}, not a request for work.",
+                reason="Slots for who needs it and the problem fit a feature request; under an incident, a status "
+                "question or a meeting request they ask for what the message already says. Ask for the full form to "
+                "add them anyway.",
+            )
+        )
     if not asks:
         changes.append(
             Change(
@@ -121,7 +131,7 @@ def rewrite(
     parts = [body.strip()] if body.strip() else []
     if context_lines:
         parts.append("Context\n" + "\n".join(context_lines))
-    invitation = _invitation(text, body) if asks else None
+    invitation = _invitation(text, body, kind) if asks else None
     if invitation:
         parts.append(invitation)
         changes.append(
@@ -171,7 +181,8 @@ _CALL = re.compile(
     r"\b(?:(?:hop|jump|get) on (?:a |the )?(?:quick )?(?:call|zoom|meet|huddle|hangout)"
     r"|(?:got|have) (?:a )?(?:sec|min|minute|moment|few mins?)\b[^.!?]{0,15}\?"
     r"|can (?:u|you) (?:talk|call me|chat)(?: now| rn| real quick)?\b|call me\b"
-    r"|(?:can|could) (?:u|you) w(?:/)? me\b|(?:quick|urgent) (?:call|sync|huddle|chat)\b)",
+    r"|(?:can|could) (?:u|you) w(?:/)? me\b|(?:quick|urgent) (?:call|sync|huddle|chat)\b"
+    r"|need (?:you|u|someone|somebody|\w+) on (?:a |the )?(?:call|zoom|huddle|bridge)\b)",
     re.I,
 )
 _CALL_REASON = re.compile(
@@ -222,13 +233,29 @@ def is_request(text: str) -> bool:
     return bool(_ASK.search(text))
 
 
-def _invitation(draft: str, body: str) -> str | None:
-    """One invitation for engineering's view, unless the draft or the repaired body already asks for it."""
+_KIND_LABELS = {
+    "report": "a problem report",
+    "status": "a status question",
+    "meeting": "a meeting request",
+    "agreement": "an agreement",
+    "question": "a question about the work",
+    "announcement": "an announcement",
+}
+
+
+def _invitation(draft: str, body: str, kind: str = "request") -> str | None:
+    """One invitation for engineering's view, unless the draft or the repaired body already asks for it. A
+    problem report gets the report's invitation only when it asks nothing itself; a status question, a meeting
+    request or an agreement gets none (a "smaller version?" under them reads as pushback)."""
+    if kind not in ("request", "report"):
+        return None
     if any(e.element == "invitation" and e.present for e in check_context(body).elements):
         return None
     if _INVITATION_FAMILY.search(body):
         return None
-    return REPORT_INVITATION if _REPORT.search(draft) else INVITATION
+    if kind == "report":
+        return None if asks_a_question(draft) else REPORT_INVITATION
+    return INVITATION
 
 
 def repair_phrasing(text: str, min_severity: str = "warning") -> tuple[str, list[Change]]:

@@ -1,0 +1,83 @@
+"""What kind of message a draft is, for the shape of its rewrite: a request for work gets the context block
+and an invitation; a problem report, a status question, a meeting request or an agreement does not, because
+slots for "who needs it" and "is there a smaller version?" make no sense under an outage or a thank-you."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Literal
+
+MessageKind = Literal["request", "report", "status", "meeting", "agreement", "question", "announcement"]
+
+_BUILD = re.compile(
+    r"\b(?:add|adding|build|building|support (?:for|multiple|more|other|both|bulk|sso|saml)|implement|integrate|"
+    r"let (?:users|people|customers|admins)|"
+    r"(?:new|a) (?:feature|option|setting|page|screen|report|export|integration|field)|we'?d like|feature request)\b",
+    re.I,
+)
+_REPORT = re.compile(
+    r"\b(?:outage|incident|sev ?[0-3]|postmortem|post-mortem|is down|went down|broken|broke|crash(?:es|ed|ing)?|"
+    r"bug|regression|error|errors|failing|fails|timing out|times out|wrong for|been wrong|are wrong|is wrong|"
+    r"duplicate charges|charged twice|data exposure|exposed|breach|leak(?:ed)?|vulnerab\w+|security (?:issue|hole))\b",
+    re.I,
+)
+_STATUS = re.compile(
+    r"\b(?:any update|any news|eta\b|status (?:of|on|update)|still on track|on track for|how'?s (?:the )?[\w -]{1,30} "
+    r"going|where are we (?:on|with)|progress on|bumping (?:this|it)|following up on"
+    r"|is (?:it|this|that|the [\w -]{1,30}) (?:done|live|shipped|merged) yet)",
+    re.I,
+)
+_CURIOUS = re.compile(
+    r"\b(?:what makes (?:the |this |it |that )?[\w -]{0,30}(?:hard|tricky|complex|big)|what'?s driving|what is driving"
+    r"|help me understand|i want to understand|genuine question|not pushback|curious (?:about|why|how|what|whether)"
+    r"|how hard would|what would it take)\b",
+    re.I,
+)
+_ANNOUNCEMENT = re.compile(
+    r"\b(?:post-?mortem|retro|notes|doc|write-?up|recording|slides|summary|recap)(?: [\w'-]+){0,5} (?:is|are) "
+    r"(?:up|out|published|live|in confluence|in notion|in the doc)\b|\bthanks? (?:@\w+|to|for|all|everyone|team)\b"
+    r"|\bthank you\b|\bkudos\b|\bshout-?out\b",
+    re.I,
+)
+_MEETING = re.compile(
+    r"\b(?:grab|find|book|get|have) (?:\d+|a few|some|a quick|a) ?(?:min|mins|minutes|time|slot|half hour|hour)\b"
+    r"|\b(?:walk (?:me )?through|meet (?:to|about|on)|set up (?:a )?(?:meeting|sync|call))\b",
+    re.I,
+)
+_AGREEMENT = re.compile(
+    r"\b(?:looks right to me|sounds (?:good|right)|makes sense to me|agree with (?:the|your|\w+'s)|"
+    r"i'?m (?:fine|happy|good) with (?:the|your|that)|let'?s keep (?:it|the estimate)|\+1 (?:to|on) (?:the|your))\b",
+    re.I,
+)
+
+
+def message_kind(text: str, finding_categories: Collection[str] = ()) -> MessageKind:
+    """The draft's kind: a request for new work unless it reads as a problem report, a status question, a
+    meeting request, an agreement, a curiosity question or an announcement (and asks for no new work). A
+    draft whose only trust findings are blame is a complaint about what happened: a report."""
+    if _BUILD.search(text):
+        return "request"
+    if _REPORT.search(text) or (finding_categories and set(finding_categories) == {"blame"}):
+        return "announcement" if _ANNOUNCEMENT.search(text) and not asks_a_question(text) else "report"
+    if _STATUS.search(text):
+        return "status"
+    if _MEETING.search(text):
+        return "meeting"
+    if _AGREEMENT.search(text):
+        return "agreement"
+    if _CURIOUS.search(text):
+        return "question"
+    if _ANNOUNCEMENT.search(text) and not asks_a_question(text):
+        return "announcement"
+    return "request"
+
+
+def reports_a_problem(text: str) -> bool:
+    """Whether the draft reports something broken, failing or exposed."""
+    return bool(_REPORT.search(text))
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether the draft already asks engineering something (a question mark outside a URL or code)."""
+    return "?" in re.sub(r"https?://\S+|`[^`]*`", "", text)
