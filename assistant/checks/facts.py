@@ -212,7 +212,8 @@ _PRODUCT_NOUNS = (
     r"toast|shortcut|button|field|fields|filter|filters|tab|view|screen|modal|widget|integration|table|form|"
     r"search|upload|login|checkout|invoice|invoices|settings|banner|email|emails|notifications?|chart|charts|"
     r"archive|webhook|webhooks|cron|queue|pipeline|release|launch|migration|importer|exporter|editor|"
-    r"onboarding|wizard|toggle|dropdown|sidebar|feed|digest|portal|app|plugin|extension|sdk|database|schema"
+    r"onboarding|wizard|toggle|dropdown|sidebar|feed|digest|portal|app|plugin|extension|sdk|database|schema|"
+    r"change|changes|suite|picker|cursors?|mode|query|job|jobs|screens|model|template|templates|workflow"
 )
 _SUBJECT = re.compile(
     rf"(?<![\w@#/.-])(?:[a-z][a-z0-9-]+ ){{0,2}}(?:{_PRODUCT_NOUNS})(?: (?:{_PRODUCT_NOUNS}|date))?(?![\w-])"

@@ -58,8 +58,8 @@ def repair_data() -> RepairData:
     categories = {}
     for name, entry in raw["categories"].items():
         templates = tuple(entry["templates"])
-        if not templates or not all(isinstance(t, str) and t.strip() for t in templates):
-            raise ValueError(f"repairs.yaml: category {name} needs non-empty templates")
+        if not templates or not all(isinstance(t, str) for t in templates) or not any(t.strip() for t in templates):
+            raise ValueError(f"repairs.yaml: category {name} needs templates (strings, at least one not empty)")
         categories[name] = templates
     rules = {}
     for rule_id, entry in (raw.get("rules") or {}).items():
@@ -302,8 +302,14 @@ def fill(template: str, parts: dict[str, str]) -> str | None:
             return ""
         return got[:1].upper() + got[1:] if name[:1].isupper() else got
 
+    thing = parts.get("thing", "")
+    if _PLURAL.search(thing):  # "how complex the realtime cursors are", not "is"
+        template = template.replace("{thing} is", "{thing} are").replace("{Thing} is", "{Thing} are")
     text = _PLACEHOLDER.sub(value, template)
     return None if missing else text
+
+
+_PLURAL = re.compile(r"(?<![su])s$|\b(?:and|both)\b", re.I)
 
 
 def template_parts(template: str) -> set[str]:
@@ -365,13 +371,48 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
         original = text[start:end]
         local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
         repaired = repair_sentence(original, local)
+        if repaired:
+            repaired = without_repeats("".join(pieces) + text[cursor:start], repaired)
         repair = Repair(start, end, original, original if repaired is None else repaired, tuple(found),
                         kept=repaired is None)  # fmt: skip
         repairs.append(repair)
         pieces += [text[cursor:start], repair.text]
         cursor = end
     pieces.append(text[cursor:])
-    return _join_spacing("".join(pieces)), repairs
+    repaired_text = _join_spacing("".join(pieces))
+    if re.search(r"\w", text) and not re.search(r"\w", repaired_text):  # nothing left: keep the draft visible
+        return text, [Repair(r.start, r.end, r.original, r.original, r.findings, kept=True) for r in repairs]
+    return repaired_text, repairs
+
+
+_FILLER = frozenset(
+    "a an the is are was be it this that these we i you to of and or so for on at by in our my your just now "
+    "really very please pls".split()
+)
+
+
+def _content_words(sentence: str) -> set[str]:
+    """The sentence's words minus filler, lightly stemmed (needed -> need, dates -> date)."""
+    words = re.findall(r"[a-z0-9]+", sentence.lower().replace("'", ""))
+    return {re.sub(r"(?<=\w\w\w)(?:ed|s)$", "", w) for w in words if w not in _FILLER}
+
+
+def without_repeats(before: str, repaired: str) -> str:
+    """The repaired text minus any of its sentences that only repeat the sentence just before it ("Date is
+    fixed at 30 Nov. The date is fixed." -> the second goes; "This is needed soon. We need this soon." -> so
+    does the second). Only a repair's own sentences are dropped, so no word of the PM's is lost."""
+    kept: list[str] = []
+    previous = Document(before.strip()).sentences
+    last = before.strip()[previous[-1][0] : previous[-1][1]] if previous else ""
+    doc = Document(repaired)
+    for start, end in doc.sentences or [(0, len(repaired))]:
+        sentence = repaired[start:end].strip()
+        words = _content_words(sentence)
+        if words and last and words <= _content_words(last):
+            continue
+        kept.append(sentence)
+        last = sentence
+    return " ".join(kept) if kept else ""
 
 
 def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
@@ -432,7 +473,7 @@ def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
 
 _ADDRESS = re.compile(
     r"(?:(?:hi|hey|hello|dear|morning|ok|okay|look|sorry|honestly|so)\s*)?(?-i:[A-Z][a-z]+)?"
-    r"|(?:hi|hey|hello) (?:team|all|folks|everyone|both)",
+    r"|(?:hi|hey|hello|yo|morning|thanks) (?:team|all|folks|everyone|both|guys|[a-z]+|@[\w.-]+)",
     re.I,
 )
 
@@ -465,7 +506,9 @@ def _template_for(finding: Finding, clause: str, context: str) -> str | None:
     parts.update({k: v for k, v in capture(context).items() if k not in parts})
     for template in templates:
         if finding.category in _CONTENT_CHECKED and "{" not in template and _carries_content(clause, template):
-            continue  # a stock sentence ("This is needed soon.") would erase what the clause asks for
+            continue  # a stock sentence would erase what the clause asks for
+        if not template and ("?" in clause or _carries_content(clause, template, at_least=1)):
+            continue  # removing a question ("eta??") or any word beyond the urgency would drop the PM's words
         filled = fill(template, parts)
         if filled is not None and all(fact_kept(f, filled) for f in facts):
             return filled
@@ -482,11 +525,11 @@ _PHRASING_WORDS = frozenset(
 )
 
 
-def _carries_content(clause: str, template: str) -> bool:
+def _carries_content(clause: str, template: str, at_least: int = 2) -> bool:
     """Whether a clause says more than its damaging phrasing: content words a stock template would lose."""
     said = set(re.findall(r"[a-z][a-z'-]+", template.lower()))
     words = [w for w in re.findall(r"[a-z][a-z'-]+", clause.lower()) if w not in _PHRASING_WORDS and w not in said]
-    return len(words) >= 2
+    return len(words) >= at_least
 
 
 def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
