@@ -371,8 +371,8 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
         original = text[start:end]
         local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
         repaired = repair_sentence(original, local)
-        if repaired:
-            repaired = without_repeats("".join(pieces) + text[cursor:start], repaired)
+        if repaired:  # the sentence before it: the tail of what is already written, never the whole prefix
+            repaired = without_repeats(("".join(pieces[-2:]) + text[cursor:start])[-_TAIL:], repaired)
         repair = Repair(start, end, original, original if repaired is None else repaired, tuple(found),
                         kept=repaired is None)  # fmt: skip
         repairs.append(repair)
@@ -385,6 +385,7 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
     return repaired_text, repairs
 
 
+_TAIL = 400  # characters of the text before a repair searched for the sentence it might repeat
 _FILLER = frozenset(
     "a an the is are was be it this that these we i you to of and or so for on at by in our my your just now "
     "really very please pls".split()
