@@ -213,7 +213,7 @@ _PRODUCT_NOUNS = (
     r"search|upload|login|checkout|invoice|invoices|settings|banner|email|emails|notifications?|chart|charts|"
     r"archive|webhook|webhooks|cron|queue|pipeline|release|launch|migration|importer|exporter|editor|"
     r"onboarding|wizard|toggle|dropdown|sidebar|feed|digest|portal|app|plugin|extension|sdk|database|schema|"
-    r"change|changes|suite|picker|cursors?|mode|query|job|jobs|screens|model|template|templates|workflow"
+    r"change|changes|suite|picker|cursors?|query|job|jobs|screens|model|template|templates|workflow"
 )
 _SUBJECT = re.compile(
     rf"(?<![\w@#/.-])(?:[a-z][a-z0-9-]+ ){{0,2}}(?:{_PRODUCT_NOUNS})(?: (?:{_PRODUCT_NOUNS}|date))?(?![\w-])"
@@ -226,7 +226,8 @@ _NOT_SUBJECT_WORDS = frozenset(
     whole entire current existing old other one to for of on in at by with from and or but so is are be
     can could would should will just only also quick small tiny little simple easy basic minor big huge
     please pls need needs want wants make makes add adds get gets do does fix fixes into onto up before after
-    during about around like than via per over under behind within until while when where""".split()
+    during about around like than via per over under behind within until while when where not never may might
+    must shall don't doesn't won't shouldn't can't""".split()
 )
 
 

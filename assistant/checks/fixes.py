@@ -508,7 +508,7 @@ def _template_for(finding: Finding, clause: str, context: str) -> str | None:
     for template in templates:
         if finding.category in _CONTENT_CHECKED and "{" not in template and _carries_content(clause, template):
             continue  # a stock sentence would erase what the clause asks for
-        if not template and ("?" in clause or _carries_content(clause, template, at_least=1)):
+        if not template and ("?" in clause or _STATES_A_NEED.search(clause) or _carries_content(clause, template, 1)):
             continue  # removing a question ("eta??") or any word beyond the urgency would drop the PM's words
         filled = fill(template, parts)
         if filled is not None and all(fact_kept(f, filled) for f in facts):
@@ -517,6 +517,7 @@ def _template_for(finding: Finding, clause: str, context: str) -> str | None:
 
 
 _CONTENT_CHECKED = frozenset({"interruption"})
+_STATES_A_NEED = re.compile(r"\b(?:want|wants|wanted|need|needs|needed|have to|has to|must|get|do|done)\b", re.I)
 _PHRASING_WORDS = frozenset(
     """its it's it is this that urgent urgently asap now right away rn immediately today tonight pls please
     really very super so need needed needs soon quick quickly just simple easy small tiny minor fast fyi the a
