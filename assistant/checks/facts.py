@@ -231,6 +231,11 @@ _NOT_SUBJECT_WORDS = frozenset(
 )
 
 
+_AUDIENCE = re.compile(
+    r"\b(?:told|tell|telling|asked|promised|promise|committed to) "
+    r"(?P<who>sales|support|finance|legal|marketing|security|leadership)\b",
+    re.I,
+)
 _ONE_WORD_SUBJECT = re.compile(
     r"export|import|checkout|outage|migration|importer|exporter|onboarding|dashboard|integration|sync|launch|"
     r"release|search|sprint|incident",
@@ -246,7 +251,8 @@ def _named_one_word(text: str, match: re.Match[str], word: str) -> bool:
 
 def find_subjects(text: str) -> list[str]:
     """What a rewrite must keep besides the facts: the features and systems a draft names in lower case
-    ("reporting page", "import flow", "dark mode"), @mentions, `code` and versions (v2.3). Used by the
+    ("reporting page", "import flow", "dark mode"), @mentions, `code`, versions (v2.3) and a team told or
+    promised something ("told sales"). Used by the
     repairs (a template that would drop one is not used), never by the invented-claims guard."""
     found: list[str] = []
     for match in _SUBJECT.finditer(text):
@@ -260,4 +266,5 @@ def find_subjects(text: str) -> list[str]:
         ):
             continue  # a bare product noun ("page") names nothing in particular
         found.append(" ".join(words))
+    found += [m.group("who") for m in _AUDIENCE.finditer(text)]  # "I already told sales": who was promised
     return list(dict.fromkeys(found))

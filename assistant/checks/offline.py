@@ -95,6 +95,16 @@ def rewrite(
     body = capitalise_sentences(body)
     changes = [change for repair in repairs if (change := describe(repair)) is not None]
     if call:
+        on_call = [f for f in analysis.findings if f.start < call.end() and call.start() < f.end]
+        if on_call:  # the call's own words stay: say so, so the finding is visible rather than silently kept
+            kept = text[min(call.start(), *(f.start for f in on_call)) : max(call.end(), *(f.end for f in on_call))]
+            changes.append(
+                Change(
+                    description=f'Left "{kept}" as you wrote it (the call is the ask). Consider saying '
+                    "what it is about and why it can't wait.",
+                    reason=first_sentence(on_call[0].why),
+                )
+            )
         return _call_rewrite(body, changes, text)
     short = form == "short" or (form == "auto" and _short_draft(text))
     # A message that pressures engineering (a trust finding) asks for something even without a question.
