@@ -1,0 +1,60 @@
+"""The rewrite's shape follows the kind of message: only a request for work gets intake slots and the
+"smaller version?" invitation; an incident, a status ping, a meeting request, an agreement, a curiosity
+question or an announcement does not. A repair never repeats the sentence before it."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.checks.fixes import without_repeats
+from assistant.checks.message_kind import message_kind
+from assistant.checks.offline import INVITATION, REPORT_INVITATION, rewrite
+
+
+@pytest.mark.parametrize(
+    ("draft", "kind"),
+    [
+        ("Can we add a CSV export to the invoices page?", "request"),
+        ("Heads up - password reset links dont expire. Security says sev1. @dana can you look today?", "report"),
+        ("any update on the export thing??? its been 2 weeks", "status"),
+        ("could we grab 20 min tomorrow to walk through the Initech renewal requirements?", "meeting"),
+        ("The 8 points Tomas gave this looks right to me given the migration.", "agreement"),
+        ("Genuine question, not pushback: what makes the SSO piece hard?", "question"),
+        ("postmortem from yesterdays outage is up in confluence. thanks @sam for staying late", "announcement"),
+    ],
+)
+def test_each_kind_of_message_is_recognised(draft: str, kind: str) -> None:
+    assert message_kind(draft) == kind
+
+
+def test_a_draft_whose_only_finding_is_blame_reads_as_a_report() -> None:
+    assert message_kind("wait you shipped the pricing change without telling support?", {"blame"}) == "report"
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Heads up - password reset links dont expire. Security says sev1. @dana can you look today?",
+        "any update on the export thing??? its been 2 weeks",
+        "could we grab 20 min tomorrow to walk through the Initech renewal requirements?",
+        "Genuine question, not pushback: what makes the SSO piece hard? I want to explain the estimate to Acme.",
+    ],
+)
+def test_a_message_that_is_not_a_request_gets_no_slots_and_no_smaller_version_invitation(draft: str) -> None:
+    result = rewrite(draft)
+    assert result.slots == []
+    assert INVITATION not in result.text and REPORT_INVITATION not in result.text
+
+
+def test_a_feature_request_still_gets_its_slots_and_invitation() -> None:
+    result = rewrite("Add CSV export to the reports page.")
+    assert result.slots and INVITATION in result.text
+
+
+def test_the_full_form_asks_for_everything_whatever_the_kind() -> None:
+    assert rewrite("any update on the export thing??? its been 2 weeks", form="full").slots
+
+
+def test_a_repair_that_only_repeats_the_sentence_before_it_is_dropped() -> None:
+    assert without_repeats("Date is fixed at 30 Nov.", "The date is fixed. What could we cut?") == "What could we cut?"
+    assert without_repeats("Bumping this.", "This is needed soon.") == "This is needed soon."
