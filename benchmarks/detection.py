@@ -35,6 +35,9 @@ class TrustScore:
     found: Counter[str] = field(default_factory=Counter)
     findings: Counter[str] = field(default_factory=Counter)
     correct: Counter[str] = field(default_factory=Counter)
+    # Each false alarm by where it fell: a benign item, a damaging item labelled with other categories only,
+    # or a damaging item whose labelled span of the same category sits in another clause.
+    alarm_kinds: Counter[str] = field(default_factory=Counter)
     benign_items: int = 0
     benign_flagged: int = 0
     by_source: Counter[str] = field(default_factory=Counter)
@@ -45,6 +48,11 @@ class TrustScore:
         n = self.findings[category] if category else sum(self.findings.values())
         c = self.correct[category] if category else sum(self.correct.values())
         return c / n if n else 0.0
+
+    def message_precision(self) -> float:
+        """Precision if a finding counts as correct whenever its message carries a span of its category."""
+        n = sum(self.findings.values())
+        return (sum(self.correct.values()) + self.alarm_kinds["same category, other clause"]) / n if n else 0.0
 
     def recall(self, category: str | None = None) -> float:
         n = self.spans[category] if category else sum(self.spans.values())
@@ -89,7 +97,14 @@ def score_trust(items: list[dict], semantic: bool) -> TrustScore:
                 score.correct[f.category] += 1
             else:
                 score.false_alarms.append((f.category, f.text, text))
+                if not gold:
+                    score.alarm_kinds["benign item"] += 1
+                elif any(c == f.category for c, _ in gold):
+                    score.alarm_kinds["same category, other clause"] += 1
+                else:
+                    score.alarm_kinds["damaging item, other category"] += 1
     return score
+
 
 
 def score_complexity(
@@ -185,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         rate = s.benign_flagged / s.benign_items if s.benign_items else 0.0
         print(f"benign items with any finding: {s.benign_flagged}/{s.benign_items} ({rate:.1%})")
         print(f"findings by source: {dict(s.by_source)}")
+        print(f"false alarms by where they fell: {dict(s.alarm_kinds)}")
+        print(f"precision counting a finding in a message labelled with its category: {s.message_precision():.2f}")
         if args.misses:
             print("\n-- missed spans")
             wanted = [m for m in s.misses if not args.category or m[0] == args.category]
