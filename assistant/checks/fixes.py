@@ -365,6 +365,7 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
         by_sentence.setdefault(doc.sentence_at(finding.start), []).append(finding)
     repairs: list[Repair] = []
     pieces, cursor = [], 0
+    written: set[str] = set()  # sentences the repairs wrote themselves, so far
     for (start, end), found in sorted(by_sentence.items()):
         if start < cursor:
             continue
@@ -373,6 +374,7 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
         repaired = repair_sentence(original, local)
         if repaired:  # the sentence before it: the tail of what is already written, never the whole prefix
             repaired = without_repeats(("".join(pieces[-2:]) + text[cursor:start])[-_TAIL:], repaired)
+            repaired = without_written(repaired, original, written)
         repair = Repair(start, end, original, original if repaired is None else repaired, tuple(found),
                         kept=repaired is None)  # fmt: skip
         repairs.append(repair)
@@ -414,6 +416,26 @@ def without_repeats(before: str, repaired: str) -> str:
         kept.append(sentence)
         last = sentence
     return " ".join(kept) if kept else ""
+
+
+def without_written(repaired: str, original: str, written: set[str]) -> str:
+    """The repaired text minus the sentences an earlier repair already wrote ("The date is fixed. What would we
+    need to drop…?" once per message, not once per rigid sentence). A sentence with the PM's own words is
+    never dropped: only one that is not in `original`. Adds this repair's own sentences to `written`."""
+    if not repaired:
+        return repaired
+    kept: list[str] = []
+    own = _content_words(original)
+    for start, end in Document(repaired).sentences or [(0, len(repaired))]:
+        sentence = repaired[start:end].strip()
+        key = " ".join(sorted(_content_words(sentence)))
+        from_template = not _content_words(sentence) <= own
+        if from_template and key in written:
+            continue
+        if from_template:
+            written.add(key)
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
