@@ -580,6 +580,10 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         else:
             new = repair.with_
         new = _match_case(matched, new, at_start=not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:")
+        article = re.search(r"\b(an?|the)\s+$", text[:start], re.I)
+        if article and re.match(r"(?:an?|the)\s", new, re.I):  # "it's a small addition" -> "a change", once
+            new = new[0].upper() + new[1:] if article.group(1)[:1].isupper() else new
+            start = article.start()
         text = text[:start] + new + text[end:]
     return tidy_sentence(text)
 

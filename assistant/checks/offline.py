@@ -175,10 +175,23 @@ def describe(repair: Repair) -> Change | None:
 _LOWER_START = re.compile(r"(^|[.?!][\"')\]]*[ \t]+|\n[ \t]*)([a-z])(?=[a-z'’]*[\s,.;:?!])")
 
 
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:incl|e\.g|i\.e|etc|vs|approx|esp|cf|ca|resp|min|max|avg|nr|ref|est)\.$", re.I
+)
+
+
+def _capital(match: re.Match[str]) -> str:
+    """The sentence start capitalised, unless the full stop before it ends an abbreviation ("incl. a")."""
+    if _ABBREVIATION.search(match.string[max(0, match.start() - 12) : match.start() + 1]):
+        return match.group(0)
+    return match.group(1) + match.group(2).upper()
+
+
 def capitalise_sentences(text: str) -> str:
     """A capital at each sentence start ("come on. no excuses" -> "Come on. No excuses"); words with inner
-    capitals (iPhone) or that are not plain words (urls) are left alone."""
-    return _LOWER_START.sub(lambda m: m.group(1) + m.group(2).upper(), text)
+    capitals (iPhone), that are not plain words (urls) or that follow an abbreviation (incl., e.g.) are left
+    alone."""
+    return _LOWER_START.sub(_capital, text)
 
 
 def _short_draft(text: str) -> bool:
@@ -372,5 +385,5 @@ def tidy(text: str) -> str:
     text = re.sub(r"[ \t]{2,}", " ", text)
     text = re.sub(r" +([,.;:?!])(?!\d)", r"\1", text)
     text = re.sub(r"([.?!])\s*,", r"\1", text)
-    text = re.sub(r"(^|[.?!]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    text = re.sub(r"(^|[.?!]\s+)([a-z])", _capital, text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
