@@ -80,7 +80,8 @@ _OPENERS = frozenset(
     """The A An This That These Those Our We I It Its Please Hi Hello Hey Dear Thanks For In On At By If When What
     How Why Who Where Which Is Are Can Could Would Should Will And But So Also Their Your My Here There Next Then
     Just Need Needs Make Ship Add Sorry Honestly Quick Minor Small Tiny Slight One Come Surely Engineering Eng Devs
-    Backend Frontend Ok Okay Yes No Not Any Some Every All Let Let's Do Does Did Sure Look Well Still Also""".split()
+    Backend Frontend Ok Okay Yes No Not Any Some Every All Let Let's Do Does Did Sure Look Well Still Also
+    Done Review Backlog Todo Staging Prod Production Closed Blocked Ready Released Resolved""".split()  # statuses
 )
 _REQUESTER = [
     re.compile(rf"\bfrom (?:the )?(?P<who>{_ROLE}|{_NAME})\b", re.I),

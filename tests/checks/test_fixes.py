@@ -89,3 +89,8 @@ def test_repair_is_linear_enough_for_many_sentences():
     text = "Can we just add it quickly? It should be simple. " * 2000
     repaired, repairs = repair_text(text, find_trust_phrases(text))
     assert len(repairs) >= 2000 and "should be simple" not in repaired
+
+
+def test_a_workflow_status_is_not_taken_for_an_audience() -> None:
+    assert "audience" not in capture("Did anyone actually test this before moving it to Done?")
+    assert capture("We need this for Acme.")["audience"] == "Acme"
