@@ -223,6 +223,7 @@ _SUBJECT = re.compile(
 )
 _NOT_SUBJECT_WORDS = frozenset(
     """the a an this that these those our your their my its it's any some each every all no new same
+    me us him her them you
     whole entire current existing old other one to for of on in at by with from and or but so is are be
     can could would should will just only also quick small tiny little simple easy basic minor big huge
     please pls need needs want wants make makes add adds get gets do does fix fixes into onto up before after

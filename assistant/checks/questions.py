@@ -33,8 +33,10 @@ _DEPENDENCY_QUESTION = (
 )
 _CUSTOMER_CUE = re.compile(r"(?:\b(?:for|customer|client|promised|told|to|with)\s+)$", re.I)
 _DATE_FACT = re.compile(
-    r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|next |end of|^(?:jan|feb|mar|apr|may|jun|jul|aug|"
-    r"sep|sept|oct|nov|dec)[a-z]*$",
+    r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|today|tonight|next |end of|"
+    r"\bthis (?:week|month|quarter|sprint|year)\b|^(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|sept|oct|nov|dec)[a-z]*$|^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)$"
+    r"|^(?:in progress|in review|done|to ?do|backlog|blocked|closed|resolved|ready for qa)$",  # weekdays, statuses
     re.I,
 )
 
@@ -155,7 +157,7 @@ class _Named:
 
 _NOT_A_NOUN = re.compile(
     r"[a-z]+(?:ed|ing|ly)|live|bulk|instant|real-?time|sync|async|secure|private|public|mobile|offline|online|"
-    r"faster|slow|fast|automatic|auto|all|every|any",
+    r"faster|slow|fast|automatic|auto|all|every|any|\d[\d,.]*\s*[kmb]?",
     re.I,
 )
 _PERSON_AFTER = re.compile(

@@ -41,3 +41,25 @@ def test_a_clause_with_a_question_word_is_not_the_thing_asked_for() -> None:
     draft = "Can someone look at how the webhook queue handles retries? Acme lost events on Monday."
     joined = " ".join(q.text for q in analyze(draft).questions)
     assert "the how" not in joined and "of how the" not in joined
+
+
+def test_a_weekday_a_workflow_status_or_a_relative_date_is_not_named_as_a_system() -> None:
+    drafts = [
+        "PM update: sent the revised onboarding copy to Legal, expecting it back Wed. "
+        "nothing needed from eng this week.",
+        "Status?? This has been In Progress since Monday.",
+    ]
+    for draft in drafts:
+        texts = " ".join(q.text for q in analyze(draft).questions)
+        for word in ("does Wed", "does In Progress", "does this week"):
+            assert word not in texts
+
+
+def test_a_pronoun_is_not_part_of_the_thing_a_question_names() -> None:
+    texts = " ".join(q.text for q in analyze("you told me the migration was safe.").questions)
+    assert "me the migration" not in texts
+
+
+def test_a_number_is_not_the_thing_a_scale_question_names() -> None:
+    texts = " ".join(q.text for q in analyze("The export must handle all 60k accounts quickly.").questions)
+    assert "does 60k" not in texts
