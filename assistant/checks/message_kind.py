@@ -25,7 +25,8 @@ _REPORT = re.compile(
 _STATUS = re.compile(
     r"\b(?:any update|any news|eta\b|status (?:of|on|update)|still on track|on track for|how'?s (?:the )?[\w -]{1,30} "
     r"going|where are we (?:on|with)|progress on|bumping (?:this|it)|following up on"
-    r"|is (?:it|this|that|the [\w -]{1,30}) (?:done|live|shipped|merged) yet)",
+    r"|is (?:it|this|that|the [\w -]{1,30}) (?:done|live|shipped|merged) yet)"
+    r"|\bstatus\s*\?|\b(?:has been|been|is still|still) (?:in progress|in review|sitting|stuck|pending)\b",
     re.I,
 )
 _CURIOUS = re.compile(
@@ -37,7 +38,8 @@ _CURIOUS = re.compile(
 _ANNOUNCEMENT = re.compile(
     r"\b(?:post-?mortem|retro|notes|doc|write-?up|recording|slides|summary|recap)(?: [\w'-]+){0,5} (?:is|are) "
     r"(?:up|out|published|live|in confluence|in notion|in the doc)\b|\bthanks? (?:@\w+|to|for|all|everyone|team)\b"
-    r"|\bthank you\b|\bkudos\b|\bshout-?out\b",
+    r"|\bthank you\b|\bkudos\b|\bshout-?out\b|\bfyi\b|\bno action (?:needed|required)\b"
+    r"|\bnothing (?:needed|required|to do) (?:from|for) (?:eng|engineering|you|the team)\b",
     re.I,
 )
 _MEETING = re.compile(

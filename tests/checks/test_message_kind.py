@@ -21,6 +21,9 @@ from assistant.checks.offline import INVITATION, REPORT_INVITATION, rewrite
         ("The 8 points Tomas gave this looks right to me given the migration.", "agreement"),
         ("Genuine question, not pushback: what makes the SSO piece hard?", "question"),
         ("postmortem from yesterdays outage is up in confluence. thanks @sam for staying late", "announcement"),
+        ("Status?? This has been In Progress since Monday.", "status"),
+        ("PM update: copy sent to Legal, back Wed. nothing needed from eng this week.", "announcement"),
+        ("Can we add a CSV export? FYI finance asked.", "request"),
     ],
 )
 def test_each_kind_of_message_is_recognised(draft: str, kind: str) -> None:
