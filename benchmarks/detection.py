@@ -106,7 +106,6 @@ def score_trust(items: list[dict], semantic: bool) -> TrustScore:
     return score
 
 
-
 def score_complexity(
     items: list[dict], semantic: bool, misses: list[tuple[str, str, str]] | None = None
 ) -> tuple[Counter[str], Counter[str], int, int, int, int]:
