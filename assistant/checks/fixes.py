@@ -374,8 +374,8 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
         local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
         repaired = repair_sentence(original, local)
         if repaired:  # the sentence before it: the tail of what is already written, never the whole prefix
-            repaired = without_repeats(("".join(pieces[-2:]) + text[cursor:start])[-_TAIL:], repaired)
-            repaired = without_written(repaired, original, written)
+            tail = ("".join(pieces[-2:]) + text[cursor:start])[-_TAIL:]
+            repaired = without_repeats(tail, repaired, original, written)
         repair = Repair(start, end, original, original if repaired is None else repaired, tuple(found),
                         kept=repaired is None)  # fmt: skip
         repairs.append(repair)
@@ -401,39 +401,26 @@ def _content_words(sentence: str) -> set[str]:
     return {re.sub(r"(?<=\w\w\w)(?:ed|s)$", "", w) for w in words if w not in _FILLER}
 
 
-def without_repeats(before: str, repaired: str) -> str:
+def without_repeats(before: str, repaired: str, original: str = "", written: set[str] | None = None) -> str:
     """The repaired text minus any of its sentences that only repeat the sentence just before it ("Date is
     fixed at 30 Nov. The date is fixed." -> the second goes; "This is needed soon. We need this soon." -> so
-    does the second). Only a repair's own sentences are dropped, so no word of the PM's is lost."""
+    does the second). With `written` (the sentences earlier repairs wrote themselves), a sentence already
+    written goes too ("The date is fixed. What would we need to drop…?" once per message, not once per rigid
+    sentence), unless its words are the PM's own (in `original`); this repair's own sentences are added to it."""
     kept: list[str] = []
     previous = Document(before.strip()).sentences
     last = before.strip()[previous[-1][0] : previous[-1][1]] if previous else ""
-    doc = Document(repaired)
-    for start, end in doc.sentences or [(0, len(repaired))]:
+    own = _content_words(original)
+    for start, end in Document(repaired).sentences or [(0, len(repaired))]:
         sentence = repaired[start:end].strip()
         words = _content_words(sentence)
         if words and last and words <= _content_words(last):
             continue
-        kept.append(sentence)
         last = sentence
-    return " ".join(kept) if kept else ""
-
-
-def without_written(repaired: str, original: str, written: set[str]) -> str:
-    """The repaired text minus the sentences an earlier repair already wrote ("The date is fixed. What would we
-    need to drop…?" once per message, not once per rigid sentence). A sentence with the PM's own words is
-    never dropped: only one that is not in `original`. Adds this repair's own sentences to `written`."""
-    if not repaired:
-        return repaired
-    kept: list[str] = []
-    own = _content_words(original)
-    for start, end in Document(repaired).sentences or [(0, len(repaired))]:
-        sentence = repaired[start:end].strip()
-        key = " ".join(sorted(_content_words(sentence)))
-        from_template = not _content_words(sentence) <= own
-        if from_template and key in written:
-            continue
-        if from_template:
+        if written is not None and not words <= own:
+            key = " ".join(sorted(words))
+            if key in written:
+                continue
             written.add(key)
         kept.append(sentence)
     return " ".join(kept)

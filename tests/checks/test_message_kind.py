@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.checks.fixes import without_repeats, without_written
+from assistant.checks.fixes import without_repeats
 from assistant.checks.message_kind import message_kind
 from assistant.checks.offline import INVITATION, REPORT_INVITATION, rewrite
 
@@ -65,12 +65,12 @@ def test_a_repair_that_only_repeats_the_sentence_before_it_is_dropped() -> None:
 
 def test_a_sentence_a_repair_already_wrote_is_not_written_again_later_in_the_message() -> None:
     written: set[str] = set()
-    first = without_written("The date is fixed. What could we cut?", "No moving it.", written)
-    second = without_written("The date is fixed. What could we cut?", "figure it out", written)
+    first = without_repeats("", "The date is fixed. What could we cut?", "No moving it.", written)
+    second = without_repeats("", "The date is fixed. What could we cut?", "figure it out", written)
     assert first == "The date is fixed. What could we cut?"
     assert second == ""
 
 
 def test_the_pms_own_words_survive_even_when_a_repair_wrote_them_before() -> None:
     written = {"cut could what"}
-    assert without_written("What could we cut?", "What could we cut?", written) == "What could we cut?"
+    assert without_repeats("", "What could we cut?", "What could we cut?", written) == "What could we cut?"
