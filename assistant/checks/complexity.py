@@ -47,11 +47,16 @@ _SEMANTIC_MIN_WORDS = 6
 
 
 def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag) -> bool:
-    """Whether the flag is anchored in a sentence that only changes copy, colour, order or a link."""
+    """Whether the flag is anchored in a sentence that only changes copy, colour, order or a link, or in a
+    sentence that asks for nothing beside such a request ("Our US customers find 'Bin' odd.")."""
     if flag.start is None:
         return False
+    rule = cosmetic_rule()
     start, end = doc.sentence_at(flag.start)
-    return cosmetic_rule().matches(doc.text[start:end])
+    sentence = doc.text[start:end]
+    if rule.matches(sentence):
+        return True
+    return rule.asks_for_nothing(sentence) and any(rule.matches(doc.text[s:e]) for s, e in doc.sentences)
 
 
 def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:

@@ -572,6 +572,7 @@ class CosmeticRule:
 
     patterns: tuple[re.Pattern[str], ...]
     unless: tuple[re.Pattern[str], ...]
+    asks: tuple[re.Pattern[str], ...]
     cosmetic: tuple[str, ...]
     not_cosmetic: tuple[str, ...]
 
@@ -581,6 +582,11 @@ class CosmeticRule:
             return False
         unquoted = _QUOTED.sub("''", folded)
         return not any(p.search(unquoted) for p in self.unless)
+
+    def asks_for_nothing(self, sentence: str) -> bool:
+        """Whether a sentence asks for no work at all (a reason or a remark beside a cosmetic request)."""
+        unquoted = _QUOTED.sub("''", fold(sentence))
+        return not any(p.search(unquoted) for p in (*self.asks, *self.unless))
 
 
 _QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|(?<=\w)'(?=\w)){1,80}'(?!\w)|\"[^\"\n]{1,80}\"")
@@ -595,9 +601,10 @@ def cosmetic_rule() -> CosmeticRule:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
         compiled = [
-            tuple(re.compile(rf"(?<![\w-])(?:{p})(?![\w-])") for p in raw[key]) for key in ("patterns", "unless")
+            tuple(re.compile(rf"(?<![\w-])(?:{p})(?![\w-])") for p in raw[key])
+            for key in ("patterns", "unless", "asks")
         ]
         examples = raw["examples"]
-        return CosmeticRule(compiled[0], compiled[1], tuple(examples["cosmetic"]), tuple(examples["not_cosmetic"]))
+        return CosmeticRule(*compiled, tuple(examples["cosmetic"]), tuple(examples["not_cosmetic"]))
     except (KeyError, TypeError, re.error) as exc:
         raise RuleError(f"{path.name}: {exc}") from None

@@ -223,3 +223,12 @@ def test_an_unwritable_cache_dir_still_loads_the_rules(tmp_path, monkeypatch):
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(blocker))
     assert ruleset._load_raw("ambiguity.yaml")
+
+
+def test_a_remark_beside_a_cosmetic_request_hides_no_complexity_but_a_second_request_still_does():
+    from assistant.checks.complexity import find_complexity
+
+    assert find_complexity("Could we rename the 'Bin' item to 'Trash'? Our US customers find 'Bin' odd.") == []
+    assert find_complexity("can we add more padding on the pricing cards? they feel cramped on laptop screens") == []
+    flagged = find_complexity("Rename the 'Bin' item to 'Trash'. Also sync the trash folder with Google Drive.")
+    assert "integration" in {f.category for f in flagged}
