@@ -37,7 +37,8 @@ def _finding(category: str, quote: str, why: str = "It may cost trust.") -> dict
     return {"category": category, "quote": quote, "why": why}
 
 
-def test_a_finding_that_quotes_the_draft_exactly_is_kept_with_its_span_and_source_model(router) -> None:
+def test_a_finding_that_quotes_the_draft_exactly_is_kept_with_its_span_and_source_model(router, monkeypatch) -> None:
+    monkeypatch.setenv("ASSISTANT_SEMANTIC", "false")  # the rules alone do not hear this sentence; the model does
     _answering(router, _finding("blame", "Who pushed the pricing change to prod without testing it??"))
     report, trust = run_lint(BLAME, provider=_openai(router))
     (finding,) = report.findings
