@@ -38,7 +38,9 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
 
     if semantic_layer.enabled(semantic, len(doc.text)):
         flags += _semantic_flags(doc, {f.category for f in flags})
-    flags = [f for f in flags if not _in_cosmetic_sentence(doc, f)]
+    if flags:
+        has_cosmetic = any(cosmetic_rule().matches(doc.text[s:e]) for s, e in doc.sentences)
+        flags = [f for f in flags if not _in_cosmetic_sentence(doc, f, has_cosmetic)]
     flags.sort(key=lambda f: (f.start or 0, f.category))
     return flags
 
@@ -46,17 +48,15 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
 _SEMANTIC_MIN_WORDS = 6
 
 
-def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag) -> bool:
-    """Whether the flag is anchored in a sentence that only changes copy, colour, order or a link, or in a
-    sentence that asks for nothing beside such a request ("Our US customers find 'Bin' odd.")."""
-    if flag.start is None:
+def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag, has_cosmetic: bool) -> bool:
+    """Whether the flag is anchored in a sentence that only changes copy, colour, order or a link, or (when
+    the request `has_cosmetic` sentence) in a sentence that asks for nothing ("Our US customers find 'Bin' odd.")."""
+    if flag.start is None or not has_cosmetic:
         return False
     rule = cosmetic_rule()
     start, end = doc.sentence_at(flag.start)
     sentence = doc.text[start:end]
-    if rule.matches(sentence):
-        return True
-    return rule.asks_for_nothing(sentence) and any(rule.matches(doc.text[s:e]) for s, e in doc.sentences)
+    return rule.matches(sentence) or rule.asks_for_nothing(sentence)
 
 
 def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:
