@@ -28,6 +28,7 @@ class OwnWorkGroup:
 class SpeakerRule:
     groups: tuple[OwnWorkGroup, ...]
     addressed: tuple[re.Pattern[str], ...]
+    not_addressed: tuple[re.Pattern[str], ...] = ()
 
     @property
     def categories(self) -> frozenset[str]:
@@ -39,12 +40,17 @@ class SpeakerRule:
         return frozenset().union(*(g.categories for g in self.groups if g.own_work_message(doc)))
 
     def hands_off(self, doc: Document, offset: int) -> bool:
-        """Whether the sentence at `offset` hands the work to someone else (you, eng, can we…)."""
+        """Whether the sentence at `offset` hands the work to someone else (you, eng, can we…).
+
+        Words that name someone without handing them anything ("the ticket you sent", "nothing for your
+        team", `not_addressed`) do not count."""
         start, end = doc.sentence_at(offset)
         sentence = doc.folded[start:end]
         for group in self.groups:  # "Dev here:" marks the writer, it does not hand the work to a dev
             for pattern in group.own_work:
                 sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
+        for pattern in self.not_addressed:  # "the ticket you sent", "to you by 5"
+            sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
         return any(p.search(sentence) for p in self.addressed)
 
 
@@ -60,7 +66,7 @@ def speaker_rule() -> SpeakerRule:
         groups = tuple(
             OwnWorkGroup(frozenset(group["categories"]), compiled(group["own_work"])) for group in raw["groups"]
         )
-        return SpeakerRule(groups, compiled(raw["addressed"]))
+        return SpeakerRule(groups, compiled(raw["addressed"]), compiled(raw.get("not_addressed") or []))
     except (KeyError, TypeError, re.error) as exc:
         raise RuleError(f"speaker.yaml: {exc}") from None
 
