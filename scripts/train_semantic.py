@@ -1,15 +1,16 @@
 """Train the semantic layer's classifiers and write them, with provenance, to assistant/rules/semantic/.
 
-    python scripts/train_semantic.py                 # trust and complexity, from the train split
+    python scripts/train_semantic.py                 # trust, complexity and trivial, from the train split
     python scripts/train_semantic.py --extra-split dev   # also train on the dev split (only after it was scored)
 
 Trust: every clause of every labelled train message (see `assistant.checks.semantic.clauses`) is one
 example, positive for each category whose labelled span overlaps it; the trust rules' own `flag` examples
 add positives for their category and their `ok` examples add negatives. Complexity: each labelled request is
 one example, positive for its categories (trivial requests are all-negative); the complexity rules' examples
-are added the same way. Each label gets an L2-regularised logistic regression fitted by full-batch Adam
+are added the same way. Trivial: each labelled request is one example, positive when it has no category
+(the gate that keeps a copy or colour change free of flags). Each label gets an L2-regularised logistic regression fitted by full-batch Adam
 (numpy only; L2 per classifier in `L2`). The threshold per label is the lowest one at which out-of-fold
-precision (trust: leave one writer out; complexity: 5 folds by item) reaches the target, never below 0.3.
+precision (trust: leave one writer out; complexity and trivial: 5 folds by item) reaches the target, never below 0.3.
 Determinism: folds come from a seeded permutation; the fit has no randomness.
 """
 
@@ -37,7 +38,7 @@ OLD_SETS = [
     ROOT / "benchmarks" / "data" / "labelled_sentences.yaml",
     ROOT / "benchmarks" / "data" / "heldout_sentences.yaml",
 ]
-L2 = {"trust": 1e-5, "complexity": 1e-4}  # trust 1e-5: leave-one-writer-out recall at P0.90 0.245 -> 0.282 (1e-4)
+L2 = {"trust": 1e-5, "complexity": 1e-4, "trivial": 1e-4}  # trust 1e-5: leave-one-writer-out recall at P0.90 0.245 -> 0.282 (1e-4)
 THRESHOLD_FLOOR = 0.3
 LEARNING_RATE = 0.05
 FOLDS = 5
@@ -239,6 +240,21 @@ def complexity_examples(
     return texts, tags, groups, used
 
 
+def trivial_examples(
+    splits: list[str], extra: tuple[Path, ...] = ()
+) -> tuple[list[str], list[set[str]], list[str], list[str]]:
+    """Whole labelled requests, positive for `trivial` when they carry no complexity category. The rules'
+    examples stay out: a complexity rule's `ok` example is only clean of that rule's category."""
+    texts, tags, groups, used = [], [], [], []
+    for path in _files(splits, "complexity_*.yaml", extra):
+        used.append(str(path.relative_to(ROOT)))
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
+            texts.append(item["text"])
+            tags.append(set() if item.get("categories") else {"trivial"})
+            groups.append(item["id"])
+    return texts, tags, groups, used
+
+
 def folds_for(groups: list[str]) -> np.ndarray:
     """Trust: one fold per writer (the item id prefix, e.g. trA/trB); complexity: 5 seeded folds by item.
     Rule examples and older sentence sets are always trained on (-1)."""
@@ -295,7 +311,13 @@ def main() -> int:
     )
     parser.add_argument("--trust-target", type=float, default=0.90)
     parser.add_argument("--complexity-target", type=float, default=0.9)
-    parser.add_argument("--only", choices=("trust", "complexity"))
+    parser.add_argument(
+        "--trivial-target",
+        type=float,
+        default=0.98,
+        help="held-out precision of the trivial-request gate (a wrong call hides every flag of a request)",
+    )
+    parser.add_argument("--only", choices=("trust", "complexity", "trivial"))
     args = parser.parse_args()
     splits = ["train", *args.extra_split]
     trust_labels = sorted({r.category for r in trust_rules()})
@@ -304,6 +326,8 @@ def main() -> int:
         build("trust", trust_examples(splits, tuple(args.extra_file)), trust_labels, args.trust_target)
     if args.only in (None, "complexity"):
         build("complexity", complexity_examples(splits, tuple(args.extra_file)), cx_labels, args.complexity_target)
+    if args.only in (None, "trivial"):
+        build("trivial", trivial_examples(splits, tuple(args.extra_file)), ["trivial"], args.trivial_target)
     return 0
 
 

@@ -12,8 +12,15 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
     """One flag per category that the request triggers, anchored on its first trigger, in text order.
 
     Rules first; then (unless `semantic=False` or `ASSISTANT_SEMANTIC=false`) the semantic layer adds
-    categories it hears in a sentence that no rule triggered."""
+    categories it hears in a sentence that no rule triggered. With the layer on, a request its trivial-request
+    classifier reads as a copy, colour, label or layout change gets no flag at all ("the 'Pay now' button
+    should be blue" names payments but asks for none of that work)."""
     doc = text if isinstance(text, Document) else Document(text)
+    from assistant.checks import semantic as semantic_layer
+
+    layer_on = semantic_layer.enabled(semantic, len(doc.text))
+    if layer_on and doc.text.strip() and semantic_layer.is_trivial_request(doc.text):
+        return []
     flags: list[ComplexityFlag] = []
     for rule in complexity_rules():
         hit = rule.matcher.first(doc)
@@ -34,9 +41,7 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
                 smaller_version=rule.smaller_version,
             )
         )
-    from assistant.checks import semantic as semantic_layer
-
-    if semantic_layer.enabled(semantic, len(doc.text)):
+    if layer_on:
         flags += _semantic_flags(doc, {f.category for f in flags})
     if flags:
         has_cosmetic = any(cosmetic_rule().matches(doc.text[s:e]) for s, e in doc.sentences)

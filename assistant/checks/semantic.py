@@ -246,3 +246,11 @@ def classify_text(name: str, text: str) -> dict[str, float]:
     model = classifier(name)
     row = model.probabilities(features([text[: _MAX_CHARS * 4]]))[0]
     return {label: float(row[i]) for i, label in enumerate(model.labels)}
+
+
+def is_trivial_request(text: str) -> bool:
+    """Whether the `trivial` classifier reads the whole request as one with no hidden cost (a copy, colour,
+    label, layout or link change), at the threshold that kept held-out precision at its target."""
+    model = classifier("trivial")
+    probability = model.probabilities(features([text[: _MAX_CHARS * 4]]))[0, 0]
+    return bool(probability >= model.thresholds[0])

