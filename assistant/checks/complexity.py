@@ -12,15 +12,14 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
     """One flag per category that the request triggers, anchored on its first trigger, in text order.
 
     Rules first; then (unless `semantic=False` or `ASSISTANT_SEMANTIC=false`) the semantic layer adds
-    categories it hears in a sentence that no rule triggered. With the layer on, a request its trivial-request
-    classifier reads as a copy, colour, label or layout change gets no flag at all ("the 'Pay now' button
-    should be blue" names payments but asks for none of that work)."""
+    categories it hears in a sentence that no rule triggered. With the layer on, a request that its trivial-request
+    classifier reads as a copy, colour, label or layout change keeps only the flags of sentences that, read on
+    their own, are not such a change ("the 'Pay now' button should be blue" names payments but asks for none of
+    that work; "Rename 'Bin' to 'Trash'. Also sync the trash with Google Drive." keeps its integration flag)."""
     doc = text if isinstance(text, Document) else Document(text)
     from assistant.checks import semantic as semantic_layer
 
     layer_on = semantic_layer.enabled(semantic, len(doc.text))
-    if layer_on and doc.text.strip() and semantic_layer.is_trivial_request(doc.text):
-        return []
     flags: list[ComplexityFlag] = []
     for rule in complexity_rules():
         hit = rule.matcher.first(doc)
@@ -46,6 +45,8 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
     if flags:
         has_cosmetic = any(cosmetic_rule().matches(doc.text[s:e]) for s, e in doc.sentences)
         flags = [f for f in flags if not _in_cosmetic_sentence(doc, f, has_cosmetic)]
+    if flags and layer_on:
+        flags = _without_trivial_sentences(doc, flags)
     flags.sort(key=lambda f: (f.start or 0, f.category))
     return flags
 
@@ -62,6 +63,22 @@ def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag, has_cosmetic: boo
     start, end = doc.sentence_at(flag.start)
     sentence = doc.text[start:end]
     return rule.matches(sentence) or rule.asks_for_nothing(sentence)
+
+
+def _without_trivial_sentences(doc: Document, flags: list[ComplexityFlag]) -> list[ComplexityFlag]:
+    """The flags minus those in a sentence the trivial-request classifier reads as a copy, colour or layout
+    change, when it reads the whole request that way too."""
+    from assistant.checks import semantic
+
+    if not semantic.trivial_texts([doc.text])[0]:
+        return flags
+    spans = sorted({doc.sentence_at(f.start) for f in flags if f.start is not None})
+    trivial = {
+        span
+        for span, is_trivial in zip(spans, semantic.trivial_texts([doc.text[s:e] for s, e in spans]), strict=True)
+        if is_trivial
+    }
+    return [f for f in flags if f.start is None or doc.sentence_at(f.start) not in trivial]
 
 
 def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:

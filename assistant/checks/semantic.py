@@ -248,9 +248,11 @@ def classify_text(name: str, text: str) -> dict[str, float]:
     return {label: float(row[i]) for i, label in enumerate(model.labels)}
 
 
-def is_trivial_request(text: str) -> bool:
-    """Whether the `trivial` classifier reads the whole request as one with no hidden cost (a copy, colour,
-    label, layout or link change), at the threshold that kept held-out precision at its target."""
+def trivial_texts(texts: list[str]) -> list[bool]:
+    """For each text, whether the `trivial` classifier reads it as asking for no work with a hidden cost (a
+    copy, colour, label, layout or link change), at the threshold that kept held-out precision at its target."""
+    if not texts:
+        return []
     model = classifier("trivial")
-    probability = model.probabilities(features([text[: _MAX_CHARS * 4]]))[0, 0]
-    return bool(probability >= model.thresholds[0])
+    probabilities = model.probabilities(features([t[: _MAX_CHARS * 4] for t in texts]))[:, 0]
+    return [bool(p >= model.thresholds[0]) for p in probabilities]

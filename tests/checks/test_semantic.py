@@ -128,11 +128,11 @@ def test_a_request_read_as_a_copy_or_colour_change_gets_no_flag_even_where_it_na
         "The 'Learn more' link next to the two-factor settings opens in the same tab. New tab please?",
         "The 'Export to Excel' icon on the orders table sits a few pixels lower than the filter icon next to it.",
     ):
-        assert semantic.is_trivial_request(text), text
+        assert semantic.trivial_texts([text]) == [True], text
         assert find_complexity(text, semantic=True) == [], text
         assert find_complexity(text, semantic=False), text  # what the gate is there for
     assert find_complexity("Charge the card again automatically when a payment fails, up to 3 times.", semantic=True)
-    assert not semantic.is_trivial_request("Sync the contacts from Salesforce every night and merge duplicates.")
+    assert semantic.trivial_texts(["Sync the contacts from Salesforce every night and merge duplicates."]) == [False]
 
 
 def test_encoder_threads_default_to_one_and_follow_the_setting(monkeypatch):
