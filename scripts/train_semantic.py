@@ -8,9 +8,10 @@ example, positive for each category whose labelled span overlaps it; the trust r
 add positives for their category and their `ok` examples add negatives. Complexity: each labelled request is
 one example, positive for its categories (trivial requests are all-negative); the complexity rules' examples
 are added the same way. Trivial: each labelled request is one example, positive when it has no category
-(the gate that keeps a copy or colour change free of flags). Each label gets an L2-regularised logistic regression fitted by full-batch Adam
-(numpy only; L2 per classifier in `L2`). The threshold per label is the lowest one at which out-of-fold
-precision (trust: leave one writer out; complexity and trivial: 5 folds by item) reaches the target, never below 0.3.
+(the gate that keeps a copy or colour change free of flags). Each label gets an L2-regularised logistic
+regression fitted by full-batch Adam (numpy only; L2 per classifier in `L2`). The threshold per label is
+the lowest one at which out-of-fold precision (trust: leave one writer out; complexity and trivial: 5 folds
+by item) reaches the target, never below 0.3.
 Determinism: folds come from a seeded permutation; the fit has no randomness.
 """
 
@@ -38,7 +39,8 @@ OLD_SETS = [
     ROOT / "benchmarks" / "data" / "labelled_sentences.yaml",
     ROOT / "benchmarks" / "data" / "heldout_sentences.yaml",
 ]
-L2 = {"trust": 1e-5, "complexity": 1e-4, "trivial": 1e-4}  # trust 1e-5: leave-one-writer-out recall at P0.90 0.245 -> 0.282 (1e-4)
+# trust 1e-5: leave-one-writer-out recall at P0.90 0.245 -> 0.282 (1e-4)
+L2 = {"trust": 1e-5, "complexity": 1e-4, "trivial": 1e-4}
 THRESHOLD_FLOOR = 0.3
 LEARNING_RATE = 0.05
 FOLDS = 5
