@@ -454,7 +454,9 @@ def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
     first, last = flagged[0], flagged[-1]
     hit_text = sentence[pieces[first].start : pieces[last].end]
     worst = max(sentence_level, key=lambda f: SEVERITY_RANK[f.severity])
-    replacement = _template_for(worst, hit_text, sentence)
+    hit_start = pieces[first].start
+    damaged = [(f.start - hit_start, f.end - hit_start) for f in findings]
+    replacement = _template_for(worst, hit_text, sentence, damaged)
     if replacement is None:
         return None
     out: list[str] = []
@@ -482,8 +484,12 @@ def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
     return result if _clean_result(result, sentence, facts) else None
 
 
+_LABELS = (  # section labels that open a line the way a name does ("Action: Kwame to re-estimate")
+    "(?:Action|Actions|Note|Notes|Update|Decision|Decisions|Ask|Request|Context|Background|Goal|Scope|Timeline|"
+    "Status|Blockers?|Today|Yesterday|Reminder|Summary|Next|Risks?|Problem|Proposal|Agenda|Outcome|Owner|Plan)"
+)
 _ADDRESS = re.compile(
-    r"(?:(?:hi|hey|hello|dear|morning|ok|okay|look|sorry|honestly|so)\s*)?(?-i:[A-Z][a-z]+)?"
+    r"(?:(?:hi|hey|hello|dear|morning|ok|okay|look|sorry|honestly|so)\s*)?(?-i:(?!" + _LABELS + r"\b)[A-Z][a-z]+)?"
     r"|(?:hi|hey|hello|yo|morning|thanks) (?:team|all|folks|everyone|both|guys|[a-z]+|@[\w.-]+)",
     re.I,
 )
@@ -506,13 +512,15 @@ def _absorbed(kept: str, replacement: str) -> bool:
 _LIGHT = frozenset("can could you we the and but also would will please just it this that for".split())
 
 
-def _template_for(finding: Finding, clause: str, context: str) -> str | None:
+def _template_for(
+    finding: Finding, clause: str, context: str, damaged: list[tuple[int, int]] | None = None
+) -> str | None:
     """The first template (the rule's own, then its category's) whose parts the sentence has and which keeps
-    every fact of the flagged clause."""
+    every fact of the flagged clause and every thing it names outside the damaging phrases (`damaged`)."""
     templates = _rule_repair(finding).templates + repair_data().categories.get(finding.category, ())
     if not templates:
         return None
-    facts = find_facts(clause) + find_subjects(clause)
+    facts = find_facts(clause) + find_subjects(clause) + named_things(clause, damaged or [])
     parts = capture(clause)
     parts.update({k: v for k, v in capture(context).items() if k not in parts})
     for template in templates:
@@ -524,6 +532,35 @@ def _template_for(finding: Finding, clause: str, context: str) -> str | None:
         if filled is not None and all(fact_kept(f, filled) for f in facts):
             return filled
     return None
+
+
+_NAMED_THING = re.compile(
+    r"\b(?:the|a|an|our|their|your|his|her|my|this|that|these|those|its|all|every|each|for|of|on|in|with|from|about)"
+    r"\s+((?:[A-Za-z][\w-]*\s+)?[A-Za-z][\w-]{3,})",
+    re.I,
+)
+_GENERIC_NOUNS = frozenset(
+    "thing things stuff work time times way ways part parts bit bits lot lots one ones issue issues question "
+    "questions point something anything everything nothing people someone anyone everyone end side day days week "
+    "weeks month months hour hours minute minutes sprint sprints estimate estimates date deadline scope plan "
+    "timeline change changes tweak tweaks effort job task fix same other next last first whole rest kind sort "
+    "moment case idea update version couple few lines line code".split()
+)
+
+
+def named_things(clause: str, damaged: list[tuple[int, int]]) -> list[str]:
+    """What the clause names outside its damaging phrases ("the leaderboard reset", "the data team", "archived
+    listings" after "to"): a determiner or preposition and the one or two words after it, generic nouns and
+    words inside a damaging phrase left out. A sentence-level repair must keep these or not be used."""
+    found: list[str] = []
+    for match in _NAMED_THING.finditer(clause):
+        start, end = match.span(1)
+        if any(d_start < end and start < d_end for d_start, d_end in damaged):
+            continue
+        words = [w for w in match.group(1).split() if w.lower() not in _GENERIC_NOUNS and w.lower() not in _LIGHT]
+        if len(words) >= 2 or (words and "-" in words[0]):  # "leaderboard reset", "live-ops"; not "this project"
+            found.append(" ".join(words))
+    return found
 
 
 _CONTENT_CHECKED = frozenset({"interruption"})
