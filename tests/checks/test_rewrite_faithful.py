@@ -73,3 +73,16 @@ def test_a_short_slack_message_gets_the_short_form():
 def test_the_restated_change_starts_every_sentence_with_a_capital():
     text, _, _ = restate_change("ok one more teeny thing, can search also cover the article body? same deadline ofc")
     assert "? same" not in text
+
+
+def test_a_sentence_repair_that_would_drop_what_the_clause_names_is_not_used():
+    """'The leaderboard reset' and 'live-ops' sit outside the damaging phrase: a stock template that loses
+    them is not used, the sentence stays as written and its finding stays visible."""
+    text = "The leaderboard reset is just a cron job, I already told live-ops it'll be there for the weekend event."
+    body = rewrite(text).text
+    assert "leaderboard reset" in body and "live-ops" in body and "weekend event" in body
+
+
+def test_a_section_label_is_not_read_as_a_name_being_addressed():
+    body = rewrite("HL7 estimate came back at 3 sprints. Action: Kwame to re-estimate and bring it down.").text
+    assert "Action," not in body
