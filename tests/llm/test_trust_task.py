@@ -16,7 +16,8 @@ from assistant.llm.providers.openai_provider import OpenAIProvider
 from assistant.tasks.drafts import run_lint, run_task
 
 OPENAI_URL = "https://api.openai.com/v1/chat/completions"
-BLAME = "Who pushed the pricing change to prod without testing it?? Customers are seeing checkout errors."
+BLAME_SENTENCE = "How did the pricing change reach prod with nobody looking at it??"
+BLAME = BLAME_SENTENCE + " Customers are seeing checkout errors."
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def _finding(category: str, quote: str, why: str = "It may cost trust.") -> dict
 
 def test_a_finding_that_quotes_the_draft_exactly_is_kept_with_its_span_and_source_model(router, monkeypatch) -> None:
     monkeypatch.setenv("ASSISTANT_SEMANTIC", "false")  # the rules alone do not hear this sentence; the model does
-    _answering(router, _finding("blame", "Who pushed the pricing change to prod without testing it??"))
+    _answering(router, _finding("blame", BLAME_SENTENCE))
     report, trust = run_lint(BLAME, provider=_openai(router))
     (finding,) = report.findings
     assert finding.source == "model" and finding.rule_id == "blame.model" and finding.severity == "warning"
@@ -53,17 +54,17 @@ def test_a_quote_the_draft_does_not_contain_and_an_unknown_category_are_dropped_
         router,
         _finding("blame", "engineering never tests anything"),
         _finding("rudeness", "Customers are seeing checkout errors."),
-        _finding("blame", "Who pushed the pricing change to prod without testing it??"),
+        _finding("blame", BLAME_SENTENCE),
     )
     result = run_task("trust", BLAME, provider=_openai(router))
-    assert [f.text for f in result.result.findings] == ["Who pushed the pricing change to prod without testing it??"]
+    assert [f.text for f in result.result.findings] == [BLAME_SENTENCE]
     dropped = [g for g in result.guards.findings if g.guard == "quote"]
     assert [(g.field, g.action) for g in dropped] == [("findings[0]", "repaired"), ("findings[1]", "repaired")]
     assert "not the draft's exact words" in dropped[0].detail and "'rudeness'" in dropped[1].detail
 
 
 def test_a_quote_that_matches_only_in_another_case_or_with_other_spacing_is_not_exact(router) -> None:
-    _answering(router, _finding("blame", "who pushed the pricing change"), _finding("blame", "Who  pushed"))
+    _answering(router, _finding("blame", "how did the pricing change"), _finding("blame", "How  did"))
     result = run_task("trust", BLAME, provider=_openai(router))
     assert result.result.findings == [] and result.guards.count("quote") == 2
 
@@ -79,7 +80,7 @@ def test_a_phrase_the_pm_quotes_inside_quotation_marks_is_not_their_own(router) 
 
 def test_an_invented_claim_in_the_models_reason_is_repaired_before_the_pm_sees_it(router) -> None:
     why = "The same outage hit Initech last year and it took 3 weeks to recover."
-    _answering(router, _finding("blame", "Who pushed the pricing change to prod without testing it??", why))
+    _answering(router, _finding("blame", BLAME_SENTENCE, why))
     result = run_task("trust", BLAME, provider=_openai(router))
     (finding,) = result.result.findings
     assert '[needs: source for "Initech"]' in finding.why and "3 weeks" not in finding.why
@@ -118,6 +119,6 @@ def test_the_prompt_sends_the_offline_findings_as_hints_and_the_draft_as_data(ro
 
 
 def test_lint_for_errors_only_calls_no_model(router) -> None:
-    route = _answering(router, _finding("blame", "Who pushed"))
+    route = _answering(router, _finding("blame", "How did"))
     report, trust = run_lint(BLAME, provider=_openai(router), min_severity="error")
     assert trust is None and not route.called and all(f.source != "model" for f in report.findings)
