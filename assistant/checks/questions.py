@@ -6,6 +6,7 @@ non-leading; a question the linter flags is dropped (the tests lint them all).""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
@@ -53,9 +54,11 @@ def build_questions(
     ambiguities: list[AmbiguityFinding],
     context: list[ContextElement],
     text: str = "",
+    trust: Collection[str] = (),
 ) -> list[Question]:
     """A short, categorised list about this request: complexity drivers, trade-offs, a smaller version,
-    risks and dependencies. Without the draft's text the questions are the generic ones."""
+    risks and dependencies. Without the draft's text the questions are the generic ones. `trust`: the trust
+    categories found in the draft; a demo the draft asks to make look finished gets the honesty question."""
     named = _Named(text)
     request = _templates()["request"]
     specific: dict[str, list[str]] = {category: [] for category in GENERIC}
@@ -64,7 +67,8 @@ def build_questions(
         specific["complexity-drivers"].append(fill(request["thing"], {"thing": named.thing}) or "")
     for flag in flags[:_MAX_FLAG_QUESTIONS]:
         specific["complexity-drivers"].append(_flag_question(flag, named, text))
-    if named.date:
+    has_deadline = any(e.element == "deadline" and e.present for e in context)
+    if named.date and has_deadline:  # a date the context pass reads as a deadline, not a meeting or a past day
         specific["trade-offs"].append(fill(request["date"], {"date": named.date}) or "")
     if named.thing:
         specific["smaller-version"].append(fill(request["smaller"], {"thing": named.thing}) or "")
@@ -73,6 +77,8 @@ def build_questions(
             f"For the {_lower_first(flag.title)} part, would a first step like this help, or is there a better cut? "
             f"{flag.smaller_version}"
         )
+    if "demo-pressure" in trust:
+        specific["risks-unknowns"].append(fill(request["demo"], {"thing": named.thing or "this"}) or "")
     if named.customer:
         specific["risks-unknowns"].append(fill(request["customer"], {"customer": named.customer}) or "")
     seen_terms: set[str] = set()
@@ -88,7 +94,6 @@ def build_questions(
     if any(f.category in _DEPENDENCY_CATEGORIES for f in flags):
         specific["dependencies"].append(_DEPENDENCY_QUESTION)
 
-    has_deadline = any(e.element == "deadline" and e.present for e in context)
     generic = dict(GENERIC)
     if named.thing:  # the generic questions name the thing asked for
         for category, text in GENERIC.items():
@@ -140,10 +145,8 @@ class _Named:
             possessive = text[at + len(fact) : at + len(fact) + 2] in ("'s", "’s")
             if self.customer is None and (_CUSTOMER_CUE.search(text[:at]) or possessive):
                 self.customer = fact
-            elif self.system is None:
+            elif self.system is None and _reads_as_system(text, fact):
                 self.system = fact
-        if self.customer and self.system is None and len(self.names) > 1:
-            self.system = next(n for n in self.names if n != self.customer)
 
     def name_near(self, text: str, start: int | None) -> str | None:
         """A name in the sentence at `start` (the one a flag sits in), else None."""
@@ -187,6 +190,42 @@ def _is_person(text: str, name: str) -> bool:
     return bool(_PERSON_BEFORE.search(text[:at]) or addressed or _PERSON_AFTER.match(after))
 
 
+_NOT_A_SYSTEM = re.compile(
+    r"(?:Series [A-F]|Q[1-4]|[A-Z][a-z]+ (?:team|squad|office)|English|French|German|Spanish|Portuguese|Italian|"
+    r"Dutch|Polish|Swahili|Arabic|Hindi|Japanese|Chinese|Mandarin|Korean|Australia|Europe|Asia|Africa|America|"
+    r"Canada|India|Brazil|Mexico|Germany|France|Spain|Italy|Poland|Kenya|Nigeria|Japan|China|UK|US|EU|APAC|EMEA|"
+    r"LATAM|Sprint|Standup|Retro|Board|Investors?|Sales|Marketing|Support|Finance|Legal|Ops|Product|Design|"
+    r"Engineering|Eng|Backend|Frontend|Mobile|Platform|Today|Yesterday|Tomorrow|Blockers?|Decisions?|Owner|"
+    r"Action|Notes?|Next|Status|Summary|Context|Scope|Background|Goal|Risks?|Effort|Estimates?)",
+)
+_SYSTEM_AFTER = re.compile(
+    r"^(?:'s)? ?(?:API|APIs|app|apps|portal|integration|sync|platform|dashboard|system|sandbox|webhooks?|SDK|"
+    r"plugin|connector|feed|export|import|module|CRM|ERP|instance|database|DB|account|tenant|data|login|SSO|"
+    r"calls?|endpoint|connection|widget|bot|workspace|channel|board|tables?|file|files|format|schema)\b",
+    re.I,
+)
+_SYSTEM_BEFORE = re.compile(
+    r"\b(?:in|into|from|with|via|through|using|(?:sync|integrate|connect|push|pull|send) to)\s+$", re.I
+)
+
+
+def _reads_as_system(text: str, name: str) -> bool:
+    """A capitalised name is asked about as a system only when the draft uses it as one ("the Clio sync",
+    "via Twilio", "into Salesforce"), not a word capitalised by its place ("Best,", "Sprint 14"), a language,
+    a country, a team or a section heading."""
+    if _NOT_A_SYSTEM.fullmatch(name):
+        return False
+    found = False
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        at, end = match.start(), match.end()
+        before = text[:at]
+        if not before.strip() or re.search(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$", before):
+            continue  # capitalised because it opens a sentence or a line
+        if _SYSTEM_AFTER.match(text[end:].lstrip()) or _SYSTEM_BEFORE.search(before):
+            found = True
+    return found
+
+
 def _name_of(fact: str) -> str | None:
     """A name from a capitalised fact: "Acme SSO" -> "Acme", "Halcyon Travel's" -> "Halcyon Travel"; None for
     acronyms and numbers."""
@@ -202,8 +241,8 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
     """The category's template filled with the flag's trigger (and a name in its sentence), or its question."""
     if len(flag.trigger.split()) > 5 or re.search(r"[.?!]\s*$", flag.trigger):
         return flag.question  # a clause-wide trigger (the semantic layer) does not read inside a template
-    if _NOT_A_NOUN.fullmatch(flag.trigger.strip()):
-        return flag.question  # "signed", "live", "bulk" do not read as the thing a template names
+    if _NOT_A_NOUN.fullmatch(flag.trigger.strip()) or _WHEN_NOT_A_THING.search(flag.trigger):
+        return flag.question  # "signed", "live", "every hour" do not read as the thing a template names
     parts = {"trigger": flag.trigger}
     name = named.name_near(text, flag.start) if text else None
     if name and name.lower() not in flag.trigger.lower():
@@ -219,10 +258,16 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
     return flag.question
 
 
+_WHEN_NOT_A_THING = re.compile(
+    r"^\s*(?:every|each|daily|nightly|hourly|weekly|monthly|per|once|twice|at \d|on (?:mon|tue|wed|thu|fri|sat|sun))\b",
+    re.I,
+)
 _NOT_A_THING = re.compile(
     r"^(?:up|down|in|on|at|to|for|with|from|by|out|off|over|into|onto|it|this|that|them|us|me|him|her|so|too|"
-    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again|when|where|if|is|are|was|were|be)\b"
-    r"|\d",
+    r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again|when|where|if|is|are|was|were|be|"
+    r"there|here|we|they|you|i|he|she|its|it's|their|our|your|my|the (?:we|they|you|i|min|mins|hour|day)|"
+    r"(?:the )?(?:min|mins|minute|minutes|hour|hours|day|days|week|weeks|today|tomorrow|tonight))\b"
+    r"|\d|\b(?:look|looks|looking) (?:done|finished|real|live|ready)\b|\b(?:show|shows)$",
     re.I,
 )
 
@@ -230,6 +275,10 @@ _NOT_A_THING = re.compile(
 def _short(thing: str | None) -> str | None:
     """The thing asked for, when it names a thing and is short enough for a question (up to eight words):
     not a particle or pronoun ("up in their dashboard", "it"), not a quantity ("within 24 hours")."""
+    if thing:  # "the trade-in valuation to return something plausible" -> "the trade-in valuation"
+        thing = re.sub(r"\s+to\s+(?!the\b|a\b|an\b|our\b|their\b)[a-z]+\b.*$", "", thing) or thing
+        tail = r"\s+(?:into|onto|in|on|from|for|to|with) (?:our|the|their|your|a|an|its)\b.*$"
+        thing = re.sub(tail, "", thing) or thing
     if not thing or len(thing.split()) > 8 or re.search(r"[?\"“]", thing) or _NOT_A_THING.search(thing):
         return None
     if re.search(r"\b(?:how|what|why|whether|which|who)\b", thing, re.I):  # "the how the webhook queue…"

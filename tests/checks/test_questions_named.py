@@ -63,3 +63,31 @@ def test_a_pronoun_is_not_part_of_the_thing_a_question_names() -> None:
 def test_a_number_is_not_the_thing_a_scale_question_names() -> None:
     texts = " ".join(q.text for q in analyze("The export must handle all 60k accounts quickly.").questions)
     assert "does 60k" not in texts
+
+
+def test_a_person_a_language_or_a_capitalised_sentence_opener_is_not_asked_about_as_a_system() -> None:
+    drafts = [
+        "Per Kasia: the timezone fix is small, but she wants another day. Kasia, shout if I got that wrong.",
+        "Sprint 14 planning: the SMS receipts need to go out in English and Polish.",
+        "For the Stellmark dealer demo on thursday can we show the trade-in valuation?",
+    ]
+    for draft in drafts:
+        texts = " ".join(q.text for q in analyze(draft).questions)
+        assert "parts of our system does" not in texts, draft
+
+
+def test_a_name_used_as_a_system_is_asked_about() -> None:
+    draft = "Can Halcyon Travel get their bookings synced from the Clio API?"
+    texts = " ".join(q.text for q in analyze(draft).questions)
+    assert "Clio" in texts
+
+
+def test_a_demo_the_draft_asks_to_fake_gets_the_honesty_question() -> None:
+    draft = "For the Stellmark dealer demo on thursday can we hardcode the trade-in valuation for the 3 cars we show?"
+    texts = " ".join(q.text for q in analyze(draft).questions)
+    assert "honestly" in texts and "misled" in texts
+
+
+def test_a_meeting_date_that_is_no_deadline_gets_no_given_the_date_question() -> None:
+    texts = " ".join(q.text for q in analyze("Discussed with Ravi on Tuesday: add a CSV export to reports.").questions)
+    assert "Given Tuesday" not in texts
