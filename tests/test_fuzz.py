@@ -77,7 +77,7 @@ TEMPLATES = "\n".join(
         *SLOT_PROMPTS.values(),
         INVITATION,
         "Context",
-        "The date can move: yes no",
+        "Whether the date can move: yes no",
     ]
 )
 

@@ -31,7 +31,8 @@ REPAIRS_FILE = Path(__file__).resolve().parent.parent / "rules" / "repairs.yaml"
 # ---------------------------------------------------------------- the data
 @dataclass(frozen=True)
 class RuleRepair:
-    """A rule-level refinement: a phrase edit (`delete`, `replace-phrase`, `delete-words`) or `sentence`."""
+    """A rule-level refinement: a phrase edit (`delete`, `replace-phrase`, `delete-words`), `sentence`,
+    `ask-reason` (keep the words, add a slot for the missing reason) or `leave`."""
 
     action: str
     with_: str = ""
@@ -46,7 +47,7 @@ class RepairData:
     keep: tuple[str, ...] = field(default_factory=tuple)
 
 
-_RULE_ACTIONS = ("delete", "replace-phrase", "delete-words", "sentence", "leave")
+_RULE_ACTIONS = ("delete", "replace-phrase", "delete-words", "sentence", "leave", "ask-reason")
 
 
 @cache
@@ -426,9 +427,83 @@ def without_repeats(before: str, repaired: str, original: str = "", written: set
     return " ".join(kept)
 
 
+# A request for a call: the rewrite asks what the call is about and why it cannot wait, once, for the call.
+CALL_REQUEST = re.compile(
+    r"\b(?:(?:hop|jump|get) on (?:a |the )?(?:quick )?(?:call|zoom|meet|huddle|hangout)"
+    r"|(?:got|have) (?:a )?(?:sec|min|minute|moment|few mins?)\b[^.!?]{0,15}\?"
+    r"|can (?:u|you) (?:talk|call me|chat)(?: now| rn| real quick)?\b|call me\b"
+    r"|(?:can|could) (?:u|you) w(?:/)? me\b|(?:quick|urgent) (?:call|sync|huddle|chat)\b"
+    r"|need (?:you|u|someone|somebody|\w+) on (?:a |the )?(?:call|zoom|huddle|bridge)\b)",
+    re.I,
+)
+
+
+# When no template repairs a sentence without dropping a fact, some findings are repaired by what follows
+# them instead: the sentence keeps every word and gains the question it was missing. Urgency gets a slot for
+# its reason (not "today" softened into "soon"); surprise at an estimate gets a question about what drives
+# it; a firm date gets the trade-off question. The stated-reason check (`rules/stated_reasons.yaml`) then
+# reads the pair as fair, as it would if the PM had written both.
+REASON_ASK = "It can't wait because [needs: why can't this wait, and what would it bump?]."
+SIZE_QUESTION = "What is driving the size, and is there a smaller version we could start with?"
+TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs should I know about?"
+_FOLLOW_UPS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("interruption", frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
+    (
+        "estimate-pressure",
+        frozenset(
+            {
+                "estimate-pressure.counter-offer",
+                "estimate-pressure.can-we-do-it-in",
+                "estimate-pressure.padded",
+                "estimate-pressure.push-harder",
+                "estimate-pressure.talked-down",
+            }
+        ),
+        SIZE_QUESTION,
+    ),
+    ("deadline-rigidity", frozenset({"deadline-rigidity.no-matter-what"}), TRADE_OFF_QUESTION),
+)
+
+
 def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
     """One sentence repaired as a whole ("" when nothing of it is worth keeping), or None when no clean
-    repair exists. Finding offsets are relative to the sentence."""
+    repair exists. Finding offsets are relative to the sentence. Unexplained urgency that no template repairs
+    without dropping a fact keeps its words and is followed by a slot for the reason."""
+    asks = [f for f in findings if _rule_repair(f).action == "ask-reason"]
+    if asks:  # the rule's repair is the reason slot; the other findings in the sentence are repaired as usual
+        rest = [f for f in findings if f not in asks]
+        repaired = _repair_whole(sentence, rest) if rest else sentence
+        return None if repaired is None else _with_reason_ask(repaired) if repaired else repaired
+    repaired = _repair_whole(sentence, findings)
+    if repaired is None and (follow_up := _follow_up(sentence, findings)):
+        return _followed_by(sentence, follow_up)
+    return repaired
+
+
+def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
+    """The question that repairs every acted-on finding of the sentence by following it, if one does."""
+    acted = [f for f in findings if _rule_repair(f).action != "leave"]
+    if any(f.category == "interruption" for f in acted) and CALL_REQUEST.search(sentence):
+        return None  # a call request gets its own slot for what it is about and why it can't wait
+    for category, excluded, question in _FOLLOW_UPS:
+        if acted and all(f.category == category and f.rule_id not in excluded for f in acted):
+            return question
+    return None
+
+
+def _followed_by(sentence: str, follow_up: str) -> str:
+    body = sentence.rstrip()
+    trailing = sentence[len(body) :]
+    if not re.search(r"[.!?…)\]\"'’]$", body):
+        body += "."
+    return f"{body} {follow_up}{trailing}"
+
+
+def _with_reason_ask(sentence: str) -> str:
+    return _followed_by(sentence, REASON_ASK)
+
+
+def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     if not findings:
         return sentence
     findings = [f for f in findings if _rule_repair(f).action != "leave"]

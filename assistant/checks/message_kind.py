@@ -48,8 +48,23 @@ _MEETING = re.compile(
     re.I,
 )
 _AGREEMENT = re.compile(
-    r"\b(?:looks right to me|sounds (?:good|right)|makes sense to me|agree with (?:the|your|\w+'s)|"
+    r"\b(?:(?:just )?to confirm what we agreed|confirming what we agreed|as (?:we )?agreed (?:on|yesterday|earlier|in)|"
+    r"looks right to me|sounds (?:good|right)|makes sense to me|agree with (?:the|your|\w+'s)|"
     r"i'?m (?:fine|happy|good) with (?:the|your|that)|let'?s keep (?:it|the estimate)|\+1 (?:to|on) (?:the|your))\b",
+    re.I,
+)
+
+
+# Notes of a meeting, retro or workshop (a heading line saying so): a record of what was said, not a request.
+_NOTES_HEADING = re.compile(
+    r"\A\s*(?:#+\s*)?[^\n]{0,60}(?:\b(?:notes|minutes|recap|retro|retrospective|workshop|dry[- ]run)\b[^\n]{0,50}\n"
+    r"(?:attendees|present|\s*[-*•])|\b(?:sync|meeting|call|standup|review)\b[^\n]{0,50}\n(?:attendees|present)\b)",
+    re.I,
+)
+# The writer owning the work they mention ("the typo is mine, I'll push the fix"): an FYI, not a request.
+_OWN_WORK_FYI = re.compile(
+    r"\b(?:(?:is|was) (?:all )?mine\b|my (?:bad|mistake)"
+    r"|i'?ll (?:push|ship|deploy|merge) (?:the |a |my )?(?:fix|patch|change))",
     re.I,
 )
 
@@ -57,7 +72,12 @@ _AGREEMENT = re.compile(
 def message_kind(text: str, finding_categories: Collection[str] = ()) -> MessageKind:
     """The draft's kind: a request for new work unless it reads as a problem report, a status question, a
     meeting request, an agreement, a curiosity question or an announcement (and asks for no new work). A
-    draft whose only trust findings are blame is a complaint about what happened: a report."""
+    draft whose only trust findings are blame is a complaint about what happened: a report. Meeting notes and
+    an FYI about the writer's own fix are announcements."""
+    if _NOTES_HEADING.search(text) or (_OWN_WORK_FYI.search(text) and not asks_a_question(text)):
+        return "announcement"
+    if _AGREEMENT.search(text) and not _BUILD.search(text):
+        return "agreement"
     if _BUILD.search(text):
         return "request"
     if _REPORT.search(text) or (finding_categories and set(finding_categories) == {"blame"}):

@@ -8,17 +8,20 @@ draft gets only the first two unless the full form is asked for). It never inven
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Literal
 
 from assistant.checks.complexity import find_complexity
 from assistant.checks.context import check_context
-from assistant.checks.fixes import Repair, repair_text
+from assistant.checks.fixes import CALL_REQUEST as _CALL
+from assistant.checks.fixes import REASON_ASK, Repair, repair_text
 from assistant.checks.lint import find_ambiguities, find_trust_phrases
 from assistant.checks.message_kind import asks_a_question, message_kind, reports_a_problem
 from assistant.checks.questions import build_questions
 from assistant.checks.ruleset import Fix
 from assistant.schemas import SEVERITY_RANK, Analysis, Change, Finding, PMContext, Rewrite
 from assistant.text.document import Document
+from assistant.text.sign_off import split_sign_off
 from assistant.text.slots import NEEDS_SLOT
 
 SLOT_PROMPTS: dict[str, str] = {
@@ -52,7 +55,7 @@ def analyze(text: str, pm_context: PMContext | None = None, *, semantic: bool | 
         ambiguities=ambiguities,
         context=context,
         complexity=flags,
-        questions=build_questions(flags, ambiguities, context, text),
+        questions=build_questions(flags, ambiguities, context, text, trust={f.category for f in findings}),
     )
 
 
@@ -71,6 +74,9 @@ _INVITATION_FAMILY = re.compile(
     r"(?:need to )?(?:drop|leave out)|trade-offs? should i know|what is driving|what could we show|look together",
     re.I,
 )
+KEPT_DAMAGE_INVITATION = "What am I missing?"
+# Categories whose kept sentence sizes or fixes the work, so the stock invitation would contradict it.
+_SIZES_THE_WORK = frozenset({"trivializing", "estimate-pressure", "minimizing-change", "deadline-rigidity"})
 REPORT_INVITATION = "What else would help you look into this, and what am I missing?"
 
 
@@ -92,6 +98,9 @@ def rewrite(
     if call:  # the call is the ask: its words stay, other phrasing is still repaired
         findings = [f for f in findings if f.end <= call.start() or call.end() <= f.start]
     body, repairs = repair_text(text, findings)
+    if call:  # the call's own slot asks why it can't wait: no second ask in the repaired sentences
+        body = body.replace(" " + REASON_ASK, "")
+        repairs = [replace(r, text=r.text.replace(" " + REASON_ASK, "")) for r in repairs]
     body = capitalise_sentences(body)
     changes = [change for repair in repairs if (change := describe(repair)) is not None]
     if call:
@@ -119,6 +128,8 @@ def rewrite(
     kind = "request" if form == "full" else message_kind(text, severe)
     wants_context = asks and kind == "request"
     context_lines, context_changes = _context_block(analysis, pm_context, text, short=short, slots=wants_context)
+    if REASON_ASK in body:  # the body already asks why it can't wait: one slot for it, not two
+        context_lines = [line for line in context_lines if not line.startswith("- Why now:")]
     changes += context_changes
     if asks and not wants_context:
         changes.append(
@@ -138,10 +149,14 @@ def rewrite(
             )
         )
 
-    parts = [body.strip()] if body.strip() else []
+    message, sign_off = split_sign_off(body)
+    parts = [message.strip()] if message.strip() else []
     if context_lines:
         parts.append("Context\n" + "\n".join(context_lines))
     invitation = _invitation(text, body, kind) if asks else None
+    kept = {f.category for repair in repairs if repair.kept for f in repair.findings}
+    if invitation == INVITATION and kept & _SIZES_THE_WORK:
+        invitation = KEPT_DAMAGE_INVITATION  # "I don't know how complex this is" under "it's trivial" contradicts it
     if invitation:
         parts.append(invitation)
         changes.append(
@@ -150,6 +165,8 @@ def rewrite(
                 reason="Asking what you are missing turns a demand into a conversation about the work.",
             )
         )
+    if sign_off:  # what the rewrite adds goes above "Thanks,\nTamsin", not under the signature
+        parts.append(sign_off)
     final = "\n\n".join(parts)
     return Rewrite(text=final, changes=changes, slots=find_slots(final))
 
@@ -200,14 +217,6 @@ def _short_draft(text: str) -> bool:
     return len(doc.sentences) <= 3 and len(text.split()) <= 30
 
 
-_CALL = re.compile(
-    r"\b(?:(?:hop|jump|get) on (?:a |the )?(?:quick )?(?:call|zoom|meet|huddle|hangout)"
-    r"|(?:got|have) (?:a )?(?:sec|min|minute|moment|few mins?)\b[^.!?]{0,15}\?"
-    r"|can (?:u|you) (?:talk|call me|chat)(?: now| rn| real quick)?\b|call me\b"
-    r"|(?:can|could) (?:u|you) w(?:/)? me\b|(?:quick|urgent) (?:call|sync|huddle|chat)\b"
-    r"|need (?:you|u|someone|somebody|\w+) on (?:a |the )?(?:call|zoom|huddle|bridge)\b)",
-    re.I,
-)
 _CALL_REASON = re.compile(
     r"\b(?:about|because|since|re:|regarding|to (?:go over|discuss|walk through|look at)|so (?:we|i) can)\b", re.I
 )
@@ -217,7 +226,8 @@ CALL_SLOT = "[needs: what is it about, and why can't it wait?]"
 def _call_rewrite(body: str, changes: list[Change], draft: str) -> Rewrite:
     """A request for a call gets one slot (what it is about and why now), not a feature request's context
     block and invitation."""
-    parts = [body.strip()]
+    message, sign_off = split_sign_off(body)
+    parts = [message.strip()]
     if not _CALL_REASON.search(draft):
         parts.append(f"What it's about: {CALL_SLOT}")
         changes.append(
@@ -227,6 +237,7 @@ def _call_rewrite(body: str, changes: list[Change], draft: str) -> Rewrite:
                 "and come prepared.",
             )
         )
+    parts.append(sign_off)
     final = "\n\n".join(p for p in parts if p)
     return Rewrite(text=final, changes=changes, slots=find_slots(final))
 
@@ -293,9 +304,23 @@ _FLEXIBILITY_STATED = re.compile(
     r"(?:fixed|firm|flexible|locked|move|slip|negotiable)|no hard (?:deadline|date)|(?:hard|firm|fixed|soft|flexible) "
     r"(?:deadline|date)|not (?:a )?(?:hard|firm|fixed)|(?:can|could) (?:slip|move)|non-negotiable|nice to have|"
     r"(?:doesn't|does not|won't|will not|can't|cannot|isn't going to) (?:change|move|slip)"
-    r"|is (?:fixed|locked|final))\b",
+    r"|is (?:fixed|locked|final)|(?:is|are|stays|remains) (?:firm|fixed|locked|final|set in stone)|not an option"
+    r"|(?:with|for|give|giving|no|propose|proposing) (?:a )?new date|(?:stays|holds) (?:at|on|as)"
+    r"|no (?:slippage|slipping|delays?))\b",
     re.I,
 )
+# A date that is an event someone else holds (a demo, a board meeting, an audit): whether it can move is not
+# the PM's to answer, so the block does not ask.
+_EVENT_DATE = re.compile(
+    r"\b(?:demo|board|investors?|pitch|presentation|conference|trade show|expo|audit|inspection|hearing|summit|"
+    r"keynote|webinar|visit|kick-?off|town ?hall|qbr|offsite)\b",
+    re.I,
+)
+
+
+def _date_answered(draft: str) -> bool:
+    """The draft already says whether its date can move, or the date is an event someone else holds."""
+    return bool(_FLEXIBILITY_STATED.search(draft) or _EVENT_DATE.search(draft))
 
 
 def _context_block(
@@ -321,9 +346,9 @@ def _context_block(
     has_deadline = any(e.element == "deadline" and e.present for e in analysis.context)
     rigid = any(f.category == "deadline-rigidity" for f in analysis.findings)
     if flexible is not None:
-        lines.append("- The date can move: " + ("yes" if flexible else "no"))
-    elif slots and has_deadline and not short and not rigid and not _FLEXIBILITY_STATED.search(draft):
-        lines.append("- The date can move: [needs: can the date move, and why that date?]")
+        lines.append("- Whether the date can move: " + ("yes" if flexible else "no"))
+    elif slots and has_deadline and not short and not rigid and not _date_answered(draft):
+        lines.append("- Whether the date can move: [needs: can the date move, and why that date?]")
     changes = []
     if missing:
         changes.append(

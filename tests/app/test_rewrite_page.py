@@ -120,7 +120,7 @@ def test_context_fields_fill_the_slots() -> None:
     summary = summary_html(at)
     assert "- Who needs it: the finance team at Acme" in summary
     assert "[needs: who is asking" not in summary
-    assert "- The date can move: no" in summary
+    assert "- Whether the date can move: no" in summary
     assert "**Who needs it**" not in summary  # no longer listed as missing
 
 

@@ -74,3 +74,24 @@ def test_a_sentence_a_repair_already_wrote_is_not_written_again_later_in_the_mes
 def test_the_pms_own_words_survive_even_when_a_repair_wrote_them_before() -> None:
     written = {"cut could what"}
     assert without_repeats("", "What could we cut?", "What could we cut?", written) == "What could we cut?"
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Retro notes – Sprint 18\n- Invoice PDF rendering broke for 6 EU customers\n- Support raised it Weds",
+        "Claims triage sync – 4 Apr\nAttendees: Lena (PM), Ravi, Jo\n- Fraud score in the queue view",
+        "heads up, the typo in the invoice footer is mine, I'll push the fix asap. will post when it's out",
+    ],
+)
+def test_meeting_notes_and_an_fyi_about_the_writers_own_fix_are_announcements(draft: str) -> None:
+    assert message_kind(draft) == "announcement"
+
+
+def test_a_confirmation_of_what_was_agreed_is_an_agreement() -> None:
+    draft = "Hi Pavel,\n\nJust to confirm what we agreed yesterday: the cap alert goes out at 80% and 100%, SMS only."
+    assert message_kind(draft) == "agreement"
+
+
+def test_a_feature_heading_named_sync_is_still_a_request() -> None:
+    assert message_kind("Salesforce sync\n- two-way sync of contacts\n- nightly") == "request"

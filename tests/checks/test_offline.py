@@ -78,7 +78,7 @@ def test_context_given_by_the_pm_fills_the_block_instead_of_a_slot():
     result = rewrite("Add CSV export.", context)
     assert "Acme's finance team" in result.text
     assert not any("who is asking" in slot for slot in result.slots)
-    assert "The date can move: yes" in result.text
+    assert "Whether the date can move: yes" in result.text
 
 
 def test_one_invitation_only_when_the_draft_lacks_one_and_none_that_contradicts_it():

@@ -1,0 +1,38 @@
+"""The sign-off at the end of a message ("Thanks,\\nTamsin"), so what the rewrite adds goes above it."""
+
+from __future__ import annotations
+
+import re
+
+_CLOSING = (
+    r"(?:thanks(?: (?:a lot|so much|all|everyone|team|again|in advance))?|thank you(?: (?:all|everyone|so much))?|"
+    r"many thanks|thx|ty|cheers|best(?: wishes| regards)?|kind regards|warm regards|regards|br|all the best|"
+    r"talk soon|speak soon|merci(?: beaucoup)?|danke|gracias|saludos|abraços|abrazos|obrigad[oa]|grazie|"
+    r"pozdrawiam|mit freundlichen grüßen|viele grüße|lg|sincerely|yours|ta)"
+)
+_CLOSING_LINE = re.compile(rf"[ \t]*{_CLOSING}[ \t]*(?P<punct>[,.!]+|[-–—])?[ \t]*(?P<name>[^\n]*)", re.IGNORECASE)
+_NAME = re.compile(r"[-–—]?[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[\w.'’&()-]+){0,3}[ \t]*")
+
+
+def split_sign_off(text: str) -> tuple[str, str]:
+    """(message, sign-off): the closing line at the very end ("Thanks,", "Kind regards,", "Cheers, Bob") and
+    the one name line under it, if any. A closing that is a sentence of the message ("Thanks for the quick
+    fix.") is not a sign-off, and a text that is only a sign-off has no message to split from."""
+    body = text.rstrip()
+    lines = body.split("\n")
+    for size in (2, 1):
+        if len(lines) <= size:
+            continue
+        tail = lines[-size:]
+        closing = _CLOSING_LINE.fullmatch(tail[0])
+        if not closing:
+            continue
+        name = closing.group("name").strip()
+        if name and (not closing.group("punct") or not _NAME.fullmatch(name)):
+            continue
+        if size == 2 and (name or not _NAME.fullmatch(tail[1].strip())):
+            continue
+        message = "\n".join(lines[:-size]).rstrip()
+        if message.strip():
+            return message, "\n".join(line.strip() for line in tail)
+    return text, ""

@@ -1,0 +1,89 @@
+"""The shape of the offline rewrite around what the PM wrote: the context block and the invitation go above
+the sign-off, the date line appears only when the draft has not said whether its date can move, and a
+sentence no template repairs cleanly keeps every word and gains the question it was missing."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.checks.fixes import REASON_ASK, SIZE_QUESTION, TRADE_OFF_QUESTION
+from assistant.checks.lint import lint
+from assistant.checks.offline import KEPT_DAMAGE_INVITATION, rewrite
+from assistant.text.sign_off import split_sign_off
+
+
+@pytest.mark.parametrize(
+    ("text", "sign_off"),
+    [
+        ("Hi team,\n\nThe date is firm.\n\nThanks,\nTamsin", "Thanks,\nTamsin"),
+        ("Please add X.\nKind regards,\nHelen", "Kind regards,\nHelen"),
+        ("Add X.\n\nCheers, Bob", "Cheers, Bob"),
+        ("Add X.\n\nBest,\nDr. Ana Ruiz (Ops)", "Best,\nDr. Ana Ruiz (Ops)"),
+    ],
+)
+def test_a_closing_line_and_the_name_under_it_are_the_sign_off(text: str, sign_off: str) -> None:
+    message, found = split_sign_off(text)
+    assert found == sign_off and message.strip() and text.startswith(message)
+    assert text[len(message) :].strip() == sign_off  # nothing between the message and the sign-off is lost
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Add the export.\nThanks for the quick fix on the export.", "Thanks,\nTamsin", "Add X please. Thanks!"],
+)
+def test_a_thank_you_sentence_or_a_bare_sign_off_is_not_split(text: str) -> None:
+    assert split_sign_off(text) == (text, "")
+
+
+def test_the_context_block_and_the_invitation_go_above_the_signature() -> None:
+    draft = "Hi Priya,\n\nCould we add a CSV export to the reports page?\n\nThanks,\nTamsin"
+    text = rewrite(draft).text
+    assert text.endswith("Thanks,\nTamsin")
+    assert text.index("Context") < text.index("Thanks,") and "[needs:" in text[: text.index("Thanks,")]
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "The 1 July date for the accessibility fixes is firm, because the state contract requires it. Could we add "
+        "the contrast fixes to the booking form by then?",
+        "The district board sees the attendance dashboard on Monday at 9am. Could we add the absence column?",
+    ],
+)
+def test_no_date_can_move_slot_when_the_draft_says_the_date_is_firm_or_it_is_an_event(draft: str) -> None:
+    assert "date can move" not in rewrite(draft, form="full").text
+
+
+def test_unexplained_urgency_keeps_the_pms_words_and_asks_for_the_reason() -> None:
+    text = rewrite("Please release a patch today.").text
+    assert text.startswith("Please release a patch today. " + REASON_ASK)
+    assert "soon" not in text
+    assert not [f for f in lint(text).findings if f.category == "interruption"]  # the slot is the reason's place
+
+
+def test_asap_is_kept_with_a_reason_slot_not_softened_to_soon() -> None:
+    text = rewrite("Need the export fixed ASAP.").text
+    assert "ASAP" in text and REASON_ASK in text and "soon" not in text
+    assert "- Why now:" not in text  # one slot for the reason, not two
+
+
+def test_surprise_at_an_estimate_is_followed_by_the_question_about_what_drives_it() -> None:
+    text = rewrite("@Ines 13 points for the soil moisture alert thresholds?").text
+    assert "13 points" in text and "soil moisture alert thresholds" in text and SIZE_QUESTION in text
+
+
+def test_a_final_date_is_followed_by_the_trade_off_question() -> None:
+    text = rewrite("The 31 March date for the PSD2 consent renewal flow is final.").text
+    assert text.startswith("The 31 March date for the PSD2 consent renewal flow is final. " + TRADE_OFF_QUESTION)
+
+
+def test_under_a_kept_trivializing_sentence_the_invitation_does_not_claim_not_to_know() -> None:
+    text = rewrite("its basically just a link to the file we already keep in S3 so shouldnt take long.").text
+    assert "I don't know how complex this is" not in text
+    assert text.rstrip().endswith(KEPT_DAMAGE_INVITATION)
+
+
+def test_a_call_request_gets_one_reason_slot_not_two() -> None:
+    result = rewrite("yo marcus can you hop on a call rn? need you for 10 min, its urgent")
+    assert REASON_ASK not in result.text and len(result.slots) == 1
+    assert all(REASON_ASK not in c.description for c in result.changes)
