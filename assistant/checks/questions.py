@@ -286,7 +286,10 @@ def _short(thing: str | None) -> str | None:
     return thing
 
 
+@cache
 def _clean(question: str) -> bool:
+    """No trust finding above a suggestion in the question (cached: the rules are fixed in a process, and the
+    generic and template questions repeat across drafts)."""
     from assistant.checks.lint import find_trust_phrases
 
     return not [f for f in find_trust_phrases(question) if f.severity != "suggestion"]

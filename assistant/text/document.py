@@ -125,6 +125,8 @@ class Document:
         """Occurrences of a literal in the folded text (cached); absent trigrams answer 0 without a scan."""
         counts = self.__dict__.setdefault("_counts", {})
         count = counts.get(literal)
+        if count is None and len(self.folded) <= _SHORT_TEXT:  # a scan of a short text beats the trigram test
+            count = counts[literal] = self.folded.count(literal)
         if count is None:
             trigrams = self._trigrams
             possible = all(t in trigrams for t in _trigrams_of(literal))
@@ -194,6 +196,9 @@ class Document:
         first = self.sentences[max(index - around, 0)]
         last = self.sentences[min(index + around, len(self.sentences) - 1)]
         return (first[0], last[1])
+
+
+_SHORT_TEXT = 400  # characters: below this, count_of scans instead of building the text's trigram set
 
 
 @cache
