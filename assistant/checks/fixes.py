@@ -105,7 +105,8 @@ _AUDIENCE = [
 _AUDIENCE_NAMES = {"board": "the board", "investor": "investors", "ceo": "the CEO", "client": "the client",
                    "customer": "the customer", "sales": "sales"}  # fmt: skip
 _WHEN = re.compile(
-    rf"\b(?:(?:by|before|on|until|for|at|in) )?(?:(?:this|next|the) )?(?P<date>{DATE_RE.pattern}"
+    r"\b(?:(?:by|before|on|until|for|at|in) )?(?:(?:this|next|the) (?!today|tonight|tomorrow))?"
+    rf"(?P<date>{DATE_RE.pattern}"
     r"(?: (?:morning|afternoon|evening|night))?|tomorrow(?: morning)?|today|tonight|"
     r"end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
     r"|(?:this|next) (?:week|sprint|month|quarter|year)"

@@ -87,3 +87,17 @@ def test_a_call_request_gets_one_reason_slot_not_two() -> None:
     result = rewrite("yo marcus can you hop on a call rn? need you for 10 min, its urgent")
     assert REASON_ASK not in result.text and len(result.slots) == 1
     assert all(REASON_ASK not in c.description for c in result.changes)
+
+
+def test_an_engineers_estimate_is_never_repaired_into_the_pms_target() -> None:
+    text = rewrite("Anton come on, 2 weeks for the reading level badge? its a colour and a number.").text
+    assert "ship in 2 weeks" not in text and "2 weeks" in text
+
+
+def test_the_pms_own_target_still_seeds_the_smaller_version_question() -> None:
+    text = rewrite("Engineering underestimated the migration. Can we do it in two weeks this time?").text
+    assert "Is there a smaller version we could ship in two weeks" in text
+
+
+def test_a_when_captured_after_a_pronoun_is_not_doubled() -> None:
+    assert "on this on this" not in rewrite("Why is the sync still failing? Need an update on this today.").text
