@@ -230,7 +230,11 @@ def _is_calendar(date: str) -> bool:
     return bool(DATE_RE.fullmatch(date)) or bool(re.fullmatch(r"(?:the )?\d{1,2}(?:st|nd|rd|th)", date, re.I))
 
 
-_TRAILING_URGENCY = re.compile(r"\s+(?:immediately|asap|right now|right away|rn|now|urgently|today|tonight)\s*$", re.I)
+_TRAILING_URGENCY = re.compile(
+    r"\s+(?:immediately|asap|right now|right away|rn|now|urgently|today|tonight"
+    r"|(?:in the next|within|in) (?:\d+|an?|one|two|few) ?(?:mins?|minutes?|hours?|hrs?|h)\b)\s*$",
+    re.I,
+)
 
 
 def _clean(text: str) -> str:
