@@ -451,22 +451,36 @@ CALL_REQUEST = re.compile(
 REASON_ASK = "It can't wait because [needs: why can't this wait, and what would it bump?]."
 SIZE_QUESTION = "What is driving the size, and is there a smaller version we could start with?"
 TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs should I know about?"
-_FOLLOW_UPS: tuple[tuple[str, frozenset[str], str], ...] = (
-    ("interruption", frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
+_FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] = (
+    # (category, the only rules it repairs (None: any), rules it never repairs, the question)
+    ("interruption", None, frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
     (
-        "estimate-pressure",
+        "estimate-pressure",  # surprise at a size only: a counter-offer or haggling stays visible
         frozenset(
             {
-                "estimate-pressure.counter-offer",
-                "estimate-pressure.can-we-do-it-in",
-                "estimate-pressure.padded",
-                "estimate-pressure.push-harder",
-                "estimate-pressure.talked-down",
+                "estimate-pressure.incredulity",
+                "estimate-pressure.incredulous-size",
+                "estimate-pressure.seems-like-a-lot",
+                "estimate-pressure.why-would-that-take",
+                "estimate-pressure.others-did-it-faster",
             }
         ),
+        frozenset(),
         SIZE_QUESTION,
     ),
-    ("deadline-rigidity", frozenset({"deadline-rigidity.no-matter-what"}), TRADE_OFF_QUESTION),
+    (
+        "deadline-rigidity",  # a date declared fixed only: "whatever it takes" would contradict the question
+        frozenset(
+            {
+                "deadline-rigidity.date-is-final",
+                "deadline-rigidity.deadline-doesnt-change",
+                "deadline-rigidity.closed-to-discussion",
+                "deadline-rigidity.already-promised",
+            }
+        ),
+        frozenset(),
+        TRADE_OFF_QUESTION,
+    ),
 )
 
 
@@ -490,8 +504,11 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
     acted = [f for f in findings if _rule_repair(f).action != "leave"]
     if any(f.category == "interruption" for f in acted) and CALL_REQUEST.search(sentence):
         return None  # a call request gets its own slot for what it is about and why it can't wait
-    for category, excluded, question in _FOLLOW_UPS:
-        if acted and all(f.category == category and f.rule_id not in excluded for f in acted):
+    for category, only, excluded, question in _FOLLOW_UPS:
+        if acted and all(
+            f.category == category and f.rule_id not in excluded and (only is None or f.rule_id in only)
+            for f in acted
+        ):
             return question
     return None
 

@@ -101,3 +101,8 @@ def test_the_pms_own_target_still_seeds_the_smaller_version_question() -> None:
 
 def test_a_when_captured_after_a_pronoun_is_not_doubled() -> None:
     assert "on this on this" not in rewrite("Why is the sync still failing? Need an update on this today.").text
+
+
+def test_a_counter_offer_keeps_its_finding_visible_instead_of_gaining_a_curious_question() -> None:
+    result = rewrite("ok so u said 4 weeks for offline mode. cant you do it in 2 if Ahmed helps out?")
+    assert SIZE_QUESTION not in result.text
