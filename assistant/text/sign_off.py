@@ -16,11 +16,12 @@ _NAME = re.compile(r"[-–—]?[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[\w.'’&()-]+){0,
 
 def split_sign_off(text: str) -> tuple[str, str]:
     """(message, sign-off): the closing line at the very end ("Thanks,", "Kind regards,", "Cheers, Bob") and
-    the one name line under it, if any. A closing that is a sentence of the message ("Thanks for the quick
-    fix.") is not a sign-off, and a text that is only a sign-off has no message to split from."""
+    up to two lines under it (a name, then a role or company), if any. A closing that is a sentence of the
+    message ("Thanks for the quick fix.") is not a sign-off, and a text that is only a sign-off has no message
+    to split from."""
     body = text.rstrip()
     lines = body.split("\n")
-    for size in (2, 1):
+    for size in (3, 2, 1):  # the closing, then a name line and a role or company line under it
         if len(lines) <= size:
             continue
         tail = lines[-size:]
@@ -30,7 +31,7 @@ def split_sign_off(text: str) -> tuple[str, str]:
         name = closing.group("name").strip()
         if name and (not closing.group("punct") or not _NAME.fullmatch(name)):
             continue
-        if size == 2 and (name or not _NAME.fullmatch(tail[1].strip())):
+        if size > 1 and (name or not all(_NAME.fullmatch(line.strip()) for line in tail[1:])):
             continue
         message = "\n".join(lines[:-size]).rstrip()
         if message.strip():

@@ -19,6 +19,7 @@ from assistant.text.sign_off import split_sign_off
         ("Please add X.\nKind regards,\nHelen", "Kind regards,\nHelen"),
         ("Add X.\n\nCheers, Bob", "Cheers, Bob"),
         ("Add X.\n\nBest,\nDr. Ana Ruiz (Ops)", "Best,\nDr. Ana Ruiz (Ops)"),
+        ("Add X.\n\nKind regards,\nSheila Okafor\nDigital Services", "Kind regards,\nSheila Okafor\nDigital Services"),
     ],
 )
 def test_a_closing_line_and_the_name_under_it_are_the_sign_off(text: str, sign_off: str) -> None:
