@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from assistant.checks.ruleset import RULES_DIR, context_rules
+from assistant.checks.rule_data import rule_data
+from assistant.checks.ruleset import context_rules
 from assistant.schemas import ContextElement, ContextReport, PMContext
 from assistant.text.document import Document
 
@@ -57,9 +58,7 @@ _NAME = r"[A-Z][\w&.-]*[A-Za-z0-9](?: (?:[A-Z][\w&.-]*[A-Za-z0-9]|&))?(?: [A-Z][
 
 @cache
 def _name_patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
-    import yaml
-
-    raw = yaml.safe_load((RULES_DIR / "context_names.yaml").read_text(encoding="utf-8"))
+    raw = rule_data("context_names")
     patterns = tuple(re.compile(p.replace("{NAME}", f"(?P<name>{_NAME})")) for p in raw["cased_patterns"])
     return patterns, frozenset(raw["not_names"])
 

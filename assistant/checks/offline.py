@@ -8,7 +8,6 @@ draft gets only the first two unless the full form is asked for). It never inven
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Literal
 
 from assistant.checks.complexity import find_complexity
@@ -97,10 +96,8 @@ def rewrite(
     findings = analysis.findings
     if call:  # the call is the ask: its words stay, other phrasing is still repaired
         findings = [f for f in findings if f.end <= call.start() or call.end() <= f.start]
-    body, repairs = repair_text(text, findings)
-    if call:  # the call's own slot asks why it can't wait: no second ask in the repaired sentences
-        body = body.replace(" " + REASON_ASK, "")
-        repairs = [replace(r, text=r.text.replace(" " + REASON_ASK, "")) for r in repairs]
+    # A call's own slot asks why it can't wait: its repaired sentences get no second reason slot.
+    body, repairs = repair_text(text, findings, reason_slot=not call)
     body = capitalise_sentences(body)
     changes = [change for repair in repairs if (change := describe(repair)) is not None]
     if call:

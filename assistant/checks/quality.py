@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.checks.facts import find_dropped_facts
+from assistant.text.sign_off import is_closing
 from assistant.text.slots import SLOT
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
@@ -130,14 +131,12 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
 
 
+_SHORT_REPLY = re.compile(r"\s*(?:yes|no|ok|okay|agreed|done|hi|hey|hello|morning)[.!]?\s*", re.I)
+
+
 def _is_sign_off(sentence: str) -> bool:
-    return bool(
-        re.fullmatch(
-            r"\s*(?:thanks|thx|cheers|best|regards|ty|yes|no|ok|okay|agreed|done|hi|hey|hello|morning)[.!]?\s*",
-            sentence,
-            re.I,
-        )
-    )
+    """A one-word closing, greeting or reply ("Thanks.", "Hi!", "Agreed."): the PM's words, not a fragment."""
+    return is_closing(sentence) or bool(_SHORT_REPLY.fullmatch(sentence))
 
 
 def _around(text: str, index: int, width: int = 24) -> str:

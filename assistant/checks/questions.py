@@ -12,6 +12,7 @@ from pathlib import Path
 
 from assistant.checks.facts import CALENDAR_WORDS, DATE_RE, find_estimates, find_facts
 from assistant.checks.fixes import capture, fill
+from assistant.checks.rule_data import rule_data
 from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
 from assistant.text.document import Document
 
@@ -190,14 +191,12 @@ def _is_person(text: str, name: str) -> bool:
     return bool(_PERSON_BEFORE.search(text[:at]) or addressed or _PERSON_AFTER.match(after))
 
 
-_NOT_A_SYSTEM = re.compile(
-    r"(?:Series [A-F]|Q[1-4]|[A-Z][a-z]+ (?:team|squad|office)|English|French|German|Spanish|Portuguese|Italian|"
-    r"Dutch|Polish|Swahili|Arabic|Hindi|Japanese|Chinese|Mandarin|Korean|Australia|Europe|Asia|Africa|America|"
-    r"Canada|India|Brazil|Mexico|Germany|France|Spain|Italy|Poland|Kenya|Nigeria|Japan|China|UK|US|EU|APAC|EMEA|"
-    r"LATAM|Sprint|Standup|Retro|Board|Investors?|Sales|Marketing|Support|Finance|Legal|Ops|Product|Design|"
-    r"Engineering|Eng|Backend|Frontend|Mobile|Platform|Today|Yesterday|Tomorrow|Blockers?|Decisions?|Owner|"
-    r"Action|Notes?|Next|Status|Summary|Context|Scope|Background|Goal|Risks?|Effort|Estimates?)",
-)
+@cache
+def _not_a_system() -> re.Pattern[str]:
+    """Names that are not systems (teams, sections, languages, places): `rules/context_names.yaml`."""
+    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")["not_systems"]))
+
+
 _SYSTEM_AFTER = re.compile(
     r"^(?:'s)? ?(?:API|APIs|app|apps|portal|integration|sync|platform|dashboard|system|sandbox|webhooks?|SDK|"
     r"plugin|connector|feed|export|import|module|CRM|ERP|instance|database|DB|account|tenant|data|login|SSO|"
@@ -213,17 +212,16 @@ def _reads_as_system(text: str, name: str) -> bool:
     """A capitalised name is asked about as a system only when the draft uses it as one ("the Clio sync",
     "via Twilio", "into Salesforce"), not a word capitalised by its place ("Best,", "Sprint 14"), a language,
     a country, a team or a section heading."""
-    if _NOT_A_SYSTEM.fullmatch(name):
+    if _not_a_system().fullmatch(name):
         return False
-    found = False
     for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
         at, end = match.start(), match.end()
         before = text[:at]
         if not before.strip() or re.search(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$", before):
             continue  # capitalised because it opens a sentence or a line
         if _SYSTEM_AFTER.match(text[end:].lstrip()) or _SYSTEM_BEFORE.search(before):
-            found = True
-    return found
+            return True
+    return False
 
 
 def _name_of(fact: str) -> str | None:

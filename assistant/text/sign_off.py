@@ -11,6 +11,7 @@ _CLOSING = (
     r"pozdrawiam|mit freundlichen grüßen|viele grüße|lg|sincerely|yours|ta)"
 )
 _CLOSING_LINE = re.compile(rf"[ \t]*{_CLOSING}[ \t]*(?P<punct>[,.!]+|[-–—])?[ \t]*(?P<name>[^\n]*)", re.IGNORECASE)
+_CLOSING_WORD = re.compile(rf"\s*{_CLOSING}[.!]?\s*", re.IGNORECASE)
 _NAME = re.compile(r"[-–—]?[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[\w.'’&()-]+){0,3}[ \t]*")
 
 
@@ -37,3 +38,8 @@ def split_sign_off(text: str) -> tuple[str, str]:
         if message.strip():
             return message, "\n".join(line.strip() for line in tail)
     return text, ""
+
+
+def is_closing(sentence: str) -> bool:
+    """Whether the sentence is only a closing ("Thanks!", "Cheers.", "Kind regards")."""
+    return bool(_CLOSING_WORD.fullmatch(sentence))
