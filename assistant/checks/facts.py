@@ -14,7 +14,7 @@ _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|"
     r"sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
-_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|weds|wed|thurs|thur|thu|fri"
 _NUMBER_WORDS = (
     r"\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"a few|a couple(?: of)?|several|half an?|a half|few"
@@ -144,7 +144,7 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
 # Urgency and chat shorthand in capitals: phrasing, not facts of the PM's world.
 _NOT_FACTS = frozenset("ASAP EOD EOW EOM COB FYI TBH IMO IMHO BTW PTAL LGTM ETA URGENT AFAIK OOO WIP PR".split())
 _RELATIVE_DATE = re.compile(
-    r"\b(?:tomorrow|tonight|(?:this|next) (?:week|sprint|month|quarter|year)|end of (?:the |this |next )?"
+    r"\b(?:tomorrow|tmrw|tmr|tonight|(?:this|next) (?:week|sprint|month|quarter|year)|end of (?:the |this |next )?"
     r"(?:day|week|month|quarter|sprint|year)|the \d{1,2}(?:st|nd|rd|th))\b",
     re.I,
 )
@@ -154,9 +154,14 @@ _VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ 
 _MAYBE_FACT = re.compile(
     rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"
     r"day|week|month|sprint|quarter|year|hour|"
-    r"tomorrow|tonight|afternoon|morning|point|the \d",
+    r"tomorrow|tmrw|tmr\b|tonight|afternoon|morning|point|the \d",
     re.I,
 )
+
+
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b|\b\d{1,2}:\d{2}\b", re.I)  # "10am", "14:30"
+# An action's owner at the start of a sentence or note line: "Priya to hardcode …", "- Tom to spec …".
+_ACTION_OWNER = re.compile(r"(?:^|[.:;!?]\s+|\n\s*(?:[-*•]\s*)?)([A-Z][a-z]+) to [a-z]+")
 
 
 def find_facts(text: str) -> list[str]:
@@ -168,6 +173,8 @@ def find_facts(text: str) -> list[str]:
     facts += [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
     facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
+    facts += [m.group(0) for m in _CLOCK_TIME.finditer(text)]
+    facts += [m.group(1) for m in _ACTION_OWNER.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
     unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
     if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
         return unique

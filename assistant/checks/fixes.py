@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.facts import DATE_RE, fact_kept, find_estimates, find_facts, find_subjects
+from assistant.checks.facts import CALENDAR_WORDS, DATE_RE, fact_kept, find_estimates, find_facts, find_subjects
 from assistant.checks.ruleset import trust_rules
 from assistant.schemas import SEVERITY_RANK, Finding
 from assistant.text.document import Document
@@ -92,6 +92,12 @@ _REQUESTER = [
         re.I,
     ),
 ]
+_EVENT = re.compile(  # "for the NHS trust pitch", "at the Halden Lines walkthrough", "for the council session"
+    r"\b(?:for|at|in|during|before) (?P<event>(?P<article>the |our )?(?P<who>"
+    rf"(?!(?:the|a|an|our|this|that|my|your|{CALENDAR_WORDS})\b)(?:{_NAME}(?: [a-z]+)?|[a-z]+))"
+    r" (?:pitch|demo|visit|walkthrough|session|presentation|showcase|preview|briefing))\b",
+    re.I,
+)
 _AUDIENCE = [
     re.compile(
         rf"\b(?:for|to|in front of|show(?:ing)? (?:it |this )?to) (?P<who>the board|the ceo|the cto|(?:the )?investors|"
@@ -101,13 +107,15 @@ _AUDIENCE = [
     re.compile(
         r"\b(?:the |an? )?(?P<who>board|investor|ceo|client|customer|sales)(?: meeting)? (?:demo|meeting|pitch)", re.I
     ),
+    _EVENT,
 ]
 _AUDIENCE_NAMES = {"board": "the board", "investor": "investors", "ceo": "the CEO", "client": "the client",
                    "customer": "the customer", "sales": "sales"}  # fmt: skip
 _WHEN = re.compile(
     r"\b(?:(?:by|before|on|until|for|at|in) )?(?:(?:this|next|the) (?!today|tonight|tomorrow))?"
     rf"(?P<date>{DATE_RE.pattern}"
-    r"(?: (?:morning|afternoon|evening|night))?|tomorrow(?: morning)?|today|tonight|"
+    r"(?: (?:morning|afternoon|evening|night)|,? (?:at )?\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b)?"
+    r"|(?:tomorrow|tmrw)(?: morning)?|today|tonight|"
     r"end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
     r"|(?:this|next) (?:week|sprint|month|quarter|year)"
     r"|(?:the )?\d{1,2}(?:st|nd|rd|th))\b",
@@ -139,6 +147,12 @@ _OBJECT = re.compile(
     r"(?=[,.;:!?]|\s+(?:and|so|but|because|by|again|last|this)\b|$)",
     re.I,
 )
+_CALENDAR_WORD = re.compile(rf"\b(?:{CALENDAR_WORDS})\b", re.I)
+_SUBJECT_MUST = re.compile(  # "the waiting time predictions need to look smart"
+    r"\b(?P<thing>(?:the|our|this) (?!(?:demo|date|deadline|estimate|team|board)\b)[\w-]+(?: [\w-]+){0,3}?)"
+    r" (?:needs?|has|have|must|should) (?:to )?(?:look|be|seem|appear|show|work)\b",
+    re.I,
+)
 _ROLE_CAPS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "coo": "COO", "vp": "VP", "hr": "HR"}
 
 
@@ -166,15 +180,21 @@ def capture(clause: str) -> dict[str, str]:
         m = pattern.search(clause)
         if m and m.group("who").split()[0] not in _OPENERS:
             who = m.group("who")
-            parts["audience"] = _AUDIENCE_NAMES.get(who.lower(), _role(who))
+            if pattern is _EVENT and not re.match(r"[A-Z][a-z]", who):
+                who = (m.group("article") or "the ") + who  # "council" -> "the council"; "Halden Lines" stays
+            parts["audience"] = _AUDIENCE_NAMES.get(re.sub(r"^(?:the|our) ", "", who.lower()), _role(who))
             break
+    m = _EVENT.search(clause)
+    if m and m.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
+        parts["event"] = m.group("event") if m.group("article") else "the " + m.group("event")
     m = _WHEN.search(clause)
     if m:
         date = m.group("date")
         if re.match(r"\d", date) and re.search(rf"\bthe {re.escape(date)}", m.group(0), re.I):
             date = f"the {date}"
+        date = _CALENDAR_WORD.sub(lambda w: w.group(0).capitalize(), date)  # "wed" -> "Wed"
         parts["date"] = date
-        when = m.group(0)
+        when = _CALENDAR_WORD.sub(lambda w: w.group(0).capitalize(), m.group(0))
         parts["when"] = when if " " in when or not _is_calendar(m.group("date")) else f"on {when}"
         parts["on_date"] = f"on {date}" if _is_calendar(date) else date
     estimates = find_estimates(clause)
@@ -190,9 +210,9 @@ def capture(clause: str) -> dict[str, str]:
             thing,
             re.I,
         ):
-            parts["thing"] = thing
+            parts["thing"] = re.sub(r" (?:look|looks|seem|seems|appear|appears|feel|feels)\b.*$", "", thing)
     if "thing" not in parts:
-        for pattern in (_NEED, _OBJECT):
+        for pattern in (_NEED, _OBJECT, _SUBJECT_MUST):
             m = pattern.search(clause)
             if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
                 parts["thing"] = _clean(m.group("thing"))
@@ -227,6 +247,7 @@ def _role(who: str) -> str:
 
 
 def _is_calendar(date: str) -> bool:
+    date = re.sub(r",? (?:at )?\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)$", "", date, flags=re.I)  # "Thurs 10am"
     return bool(DATE_RE.fullmatch(date)) or bool(re.fullmatch(r"(?:the )?\d{1,2}(?:st|nd|rd|th)", date, re.I))
 
 
@@ -363,9 +384,10 @@ def _rules() -> dict:
     return {r.id: r for r in trust_rules()}
 
 
-def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
+def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True) -> tuple[str, list[Repair]]:
     """The text with each finding's sentence repaired; one Repair per sentence that had findings.
-    Linear in the number of sentences and findings."""
+    `reason_slot=False` (a request for a call, whose own slot asks why it can't wait): urgency gains no
+    reason slot. Linear in the number of sentences and findings."""
     doc = Document(text)
     by_sentence: dict[tuple[int, int], list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.start, f.end)):
@@ -378,7 +400,7 @@ def repair_text(text: str, findings: list[Finding]) -> tuple[str, list[Repair]]:
             continue
         original = text[start:end]
         local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
-        repaired = repair_sentence(original, local)
+        repaired = repair_sentence(original, local, reason_slot=reason_slot)
         if repaired:  # the sentence before it: the tail of what is already written, never the whole prefix
             tail = ("".join(pieces[-2:]) + text[cursor:start])[-_TAIL:]
             repaired = without_repeats(tail, repaired, original, written)
@@ -484,17 +506,23 @@ _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] 
 )
 
 
-def repair_sentence(sentence: str, findings: list[Finding]) -> str | None:
+def repair_sentence(sentence: str, findings: list[Finding], *, reason_slot: bool = True) -> str | None:
     """One sentence repaired as a whole ("" when nothing of it is worth keeping), or None when no clean
-    repair exists. Finding offsets are relative to the sentence. Unexplained urgency that no template repairs
-    without dropping a fact keeps its words and is followed by a slot for the reason."""
+    repair exists. Finding offsets are relative to the sentence. A finding no template repairs without
+    dropping a fact may be repaired by the question that follows it (`_FOLLOW_UPS`): unexplained urgency by
+    a slot for its reason (unless `reason_slot` is False), surprise at an estimate by a question about what
+    drives it, a date declared fixed by the trade-off question."""
     asks = [f for f in findings if _rule_repair(f).action == "ask-reason"]
     if asks:  # the rule's repair is the reason slot; the other findings in the sentence are repaired as usual
         rest = [f for f in findings if f not in asks]
         repaired = _repair_whole(sentence, rest) if rest else sentence
-        return None if repaired is None else _with_reason_ask(repaired) if repaired else repaired
+        if not repaired or not reason_slot:
+            return repaired
+        return _followed_by(repaired, REASON_ASK)
     repaired = _repair_whole(sentence, findings)
     if repaired is None and (follow_up := _follow_up(sentence, findings)):
+        if follow_up == REASON_ASK and not reason_slot:
+            return None
         return _followed_by(sentence, follow_up)
     return repaired
 
@@ -514,15 +542,12 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
 
 
 def _followed_by(sentence: str, follow_up: str) -> str:
+    """The sentence, with its full stop if it had none, then the follow-up question."""
     body = sentence.rstrip()
     trailing = sentence[len(body) :]
     if not re.search(r"[.!?…)\]\"'’]$", body):
         body += "."
     return f"{body} {follow_up}{trailing}"
-
-
-def _with_reason_ask(sentence: str) -> str:
-    return _followed_by(sentence, REASON_ASK)
 
 
 def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
