@@ -3,9 +3,27 @@ each with a curiosity question and a possible smaller first version; never a tim
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+from assistant.checks.facts import CALENDAR_WORDS
+from assistant.checks.rule_data import rule_data
 from assistant.checks.ruleset import complexity_rules, cosmetic_rule
 from assistant.schemas import ComplexityFlag
 from assistant.text.document import Document
+
+_NAME = r"[A-Z][\w&.-]*[A-Za-z0-9](?: [A-Z][\w&.-]*[A-Za-z0-9]){0,2}"
+# A capitalised name in a system's place: data comes through, from or out of it, or it has an API.
+_SYSTEM_PLACES = (
+    re.compile(
+        r"\b(?:(?:through|via|using|into|out of)|(?:sync\w*|pull\w*|import\w*|push\w*|coming|comes?|fetch\w*|feeds?|"
+        rf"data|results|records|stock|orders|changes?) (?:\w+ )?(?:in|from)) (?:the )?(?P<name>{_NAME})(?![\w-])"
+    ),
+    re.compile(
+        rf"(?<![\w-])(?P<name>{_NAME}) "
+        r"(?:API|APIs|PMS|CRM|ERP|LMS|POS|SDK|webhooks?|feeds?|integration|sync|rostering)\b"
+    ),
+)
 
 
 def find_complexity(text: str | Document, *, semantic: bool | None = None) -> list[ComplexityFlag]:
@@ -40,6 +58,8 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
                 smaller_version=rule.smaller_version,
             )
         )
+    if not any(f.category == "integration" for f in flags) and (named := _named_system(doc)) is not None:
+        flags.append(named)
     if layer_on:
         flags += _semantic_flags(doc, {f.category for f in flags})
     if flags:
@@ -52,6 +72,54 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
 
 
 _SEMANTIC_MIN_WORDS = 6
+
+
+_NOT_A_PRODUCT = re.compile(r" (?:format|standard|style|spec|schema)\b")
+_TECH_WORD = re.compile(
+    r"REST|GraphQL|Python|Java|JavaScript|TypeScript|Go|Ruby|PHP|Swift|Kotlin|Rust|JSON|XML|CSV|PDF|SQL|HTML|CSS|"
+    r"OpenAPI|Swagger|Excel|Word|Google"
+)
+
+
+@cache
+def _not_system_names() -> tuple[re.Pattern[str], frozenset[str]]:
+    names = rule_data("context_names")
+    return re.compile("|".join(f"(?:{p})" for p in names["not_systems"])), frozenset(names["not_names"])
+
+
+def _named_system(doc: Document) -> ComplexityFlag | None:
+    """An integration flag for a system the rules' brand list does not know, named where a system goes
+    ("pay by bank transfer through GoCardless", "stock coming from Lightspeed", "out of Opera PMS"); not a
+    team, a place, a language, a month or a word capitalised by its place."""
+    not_system, not_names = _not_system_names()
+    for pattern in _SYSTEM_PLACES:
+        for match in pattern.finditer(doc.text):
+            name = match.group("name")
+            first = name.split()[0]
+            if not_system.fullmatch(name) or first in not_names or re.fullmatch(CALENDAR_WORDS, first, re.I):
+                continue
+            before = doc.text[: match.start("name")]
+            if not before.strip() or re.search(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$", before):
+                continue  # capitalised because it opens a sentence or a line ("Billing sync 14/05")
+            if _NOT_A_PRODUCT.match(doc.text, match.end("name")) or _TECH_WORD.fullmatch(first):
+                continue
+            if doc.is_skipped(match.start("name"), match.end("name")):
+                continue
+            rule = next(r for r in complexity_rules() if r.category == "integration")
+            line, _ = doc.line_col(match.start("name"))
+            if doc.is_silenced(line, rule.category, rule.category):
+                return None
+            return ComplexityFlag(
+                category=rule.category,
+                title=rule.title,
+                trigger=name,
+                start=match.start("name"),
+                end=match.end("name"),
+                why=rule.why,
+                question=rule.question,
+                smaller_version=rule.smaller_version,
+            )
+    return None
 
 
 def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag, has_cosmetic: bool) -> bool:
