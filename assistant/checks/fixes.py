@@ -178,7 +178,7 @@ def capture(clause: str) -> dict[str, str]:
             break
     for pattern in _AUDIENCE:
         m = pattern.search(clause)
-        if m and m.group("who").split()[0] not in _OPENERS:
+        if m and m.group("who").split()[0] not in _OPENERS and not _CALENDAR_WORD.match(m.group("who")):
             who = m.group("who")
             if pattern is _EVENT and not re.match(r"[A-Z][a-z]", who):
                 who = (m.group("article") or "the ") + who  # "council" -> "the council"; "Halden Lines" stays

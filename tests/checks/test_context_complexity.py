@@ -97,3 +97,10 @@ def test_complexity_flags_never_contain_estimates():
     assert len(flags) >= 5
     for flag in flags:
         assert not find_estimates(" ".join((flag.why, flag.question, flag.smaller_version)))
+
+
+def test_a_system_named_where_a_system_goes_is_an_integration_even_off_the_brand_list():
+    flags = find_complexity("Residents can pay rent by bank transfer through Payvendo and see their receipts.")
+    assert any(f.category == "integration" and f.trigger == "Payvendo" for f in flags)
+    for text in ("Billing sync 14/05: invoices show VAT per line.", "Export the catalogue into the Europeana format."):
+        assert not any(f.category == "integration" for f in find_complexity(text, semantic=False)), text

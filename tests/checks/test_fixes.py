@@ -94,3 +94,33 @@ def test_repair_is_linear_enough_for_many_sentences():
 def test_a_workflow_status_is_not_taken_for_an_audience() -> None:
     assert "audience" not in capture("Did anyone actually test this before moving it to Done?")
     assert capture("We need this for Acme.")["audience"] == "Acme"
+
+
+def test_capture_keeps_the_event_its_audience_and_an_abbreviated_day_with_its_time():
+    parts = capture("for the NHS trust pitch on wed the waiting time predictions need to look smart.")
+    assert parts["event"] == "the NHS trust pitch" and parts["audience"] == "the NHS trust"
+    assert parts["date"] == "Wed" and parts["thing"] == "the waiting time predictions"
+    assert capture("Board demo Thurs 10am: hardcode the Q3 numbers.")["date"] == "Thurs 10am"
+    assert "audience" not in capture("For Tuesday's demo, stub the lab API.")
+
+
+def test_a_demo_sentence_repaired_around_its_event_keeps_the_event_and_the_date():
+    text = "For the investor walkthrough on the 19th, could we make the claims summary look like it's generating live?"
+    repaired, repairs = repair_text(text, [semantic(text, "demo-pressure", text)])
+    assert not repairs[0].kept
+    assert "the investor walkthrough" in repaired and "the 19th" in repaired and "generating live" not in repaired
+
+
+def test_without_a_reason_slot_urgency_is_repaired_but_gains_no_reason_question():
+    text = "Need the export fixed asap."
+    with_slot, _ = repair_text(text, find_trust_phrases(text))
+    without, _ = repair_text(text, find_trust_phrases(text), reason_slot=False)
+    assert "[needs: why can't this wait" in with_slot
+    assert "[needs:" not in without
+
+
+def test_clock_times_an_action_owner_and_tmrw_are_facts_a_rewrite_must_keep():
+    from assistant.checks.facts import find_facts
+
+    facts = find_facts("Board demo Thurs 10am: Priya to hardcode the Q3 numbers. Drop it tmrw.")
+    assert {"10am", "Priya", "tmrw"} <= set(facts)

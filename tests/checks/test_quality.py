@@ -67,3 +67,8 @@ def test_words_an_edit_orphaned_are_a_fragment(text: str) -> None:
 @pytest.mark.parametrize("text", ["It's a table of events.", "Can you look at it now?", "We picked the one for Acme."])
 def test_whole_sentences_with_articles_and_requests_are_not_fragments(text: str) -> None:
     assert not sentence_problems(text)
+
+
+def test_a_closing_or_a_one_word_reply_is_not_a_fragment():
+    assert not [f for f in sentence_problems("The export is live. Cheers.") if f.kind == "fragment"]
+    assert not [f for f in sentence_problems("We shipped the fix. Agreed.") if f.kind == "fragment"]
