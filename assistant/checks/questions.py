@@ -18,9 +18,9 @@ from assistant.text.document import Document
 
 QUESTIONS_FILE = Path(__file__).resolve().parent.parent / "rules" / "questions.yaml"
 _DEPENDENCY_CATEGORIES = {"integration", "api-compat", "compliance-privacy", "security", "payments", "ml-ai"}
-_MAX_FLAG_QUESTIONS = 4
-_MAX_AMBIGUITY_QUESTIONS = 3
-_SHORT_LIST, _MAX_QUESTIONS = 6, 10
+_MAX_FLAG_QUESTIONS = 3
+_MAX_AMBIGUITY_QUESTIONS = 1
+_SHORT_LIST, _MAX_QUESTIONS = 6, 8
 
 GENERIC = {
     "complexity-drivers": "What parts of this are harder than they look from the outside?",
@@ -118,9 +118,18 @@ def build_questions(
             continue  # a question about this request already asks it
         if all(q.text != generic for q in questions):
             questions.append(Question(category=category, text=generic))  # type: ignore[arg-type]
+    return _trimmed(questions, _MAX_QUESTIONS)
+
+
+def _trimmed(questions: list[Question], limit: int) -> list[Question]:
+    """At most `limit` questions in the review's category order: the first of each category always, then the
+    others in the order they were asked."""
     order = list(GENERIC)
-    questions.sort(key=lambda q: order.index(q.category))
-    return questions[:_MAX_QUESTIONS]
+    firsts = {id(next(q for q in questions if q.category == c)) for c in {q.category for q in questions}}
+    kept = [q for q in questions if id(q) in firsts]
+    kept += [q for q in questions if id(q) not in firsts][: max(0, limit - len(kept))]
+    kept.sort(key=lambda q: order.index(q.category))  # stable: within a category, the order they were asked
+    return kept
 
 
 class _Named:

@@ -91,3 +91,17 @@ def test_a_demo_the_draft_asks_to_fake_gets_the_honesty_question() -> None:
 def test_a_meeting_date_that_is_no_deadline_gets_no_given_the_date_question() -> None:
     texts = " ".join(q.text for q in analyze("Discussed with Ravi on Tuesday: add a CSV export to reports.").questions)
     assert "Given Tuesday" not in texts
+
+
+def test_a_long_request_gets_a_short_list_that_still_covers_every_review_category():
+    from assistant.checks.offline import analyze
+    from assistant.schemas import QUESTION_CATEGORIES
+
+    text = (
+        "Sync deals with Salesforce and HubSpot in real time, migrate every existing account, add SSO with Okta, "
+        "email and Slack alerts, a CSV and PDF export, and make it fast for our largest customers. It should be "
+        "intuitive, flexible and robust."
+    )
+    questions = analyze(text).questions
+    assert len(questions) <= 8
+    assert {q.category for q in questions} == set(QUESTION_CATEGORIES)
