@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,17 @@ ALL_RULES = [*trust_rules(), *ambiguity_rules(), *complexity_rules(), *context_r
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "user_stories.jsonl"
 
 
+@cache
+def _full_text_regex(source: str) -> re.Pattern[str]:
+    """Compiled once per pattern: `re`'s own cache holds 512, fewer than the rules have."""
+    return re.compile(_end_on_word_boundary(source), re.MULTILINE)
+
+
 def _reference(matcher: PatternSet, doc: Document) -> list[tuple[int, int]]:
     """The same matching with every pattern run over the whole text: no literals, no windows."""
     hits = set()
     for lazy in matcher.patterns:
-        regex = re.compile(_end_on_word_boundary(lazy.source), re.MULTILINE)
+        regex = _full_text_regex(lazy.source)
         for match in regex.finditer(doc.folded):
             if matcher._accepts(doc, *match.span()):
                 hits.add(match.span())
