@@ -23,9 +23,8 @@ _NAME = re.compile(r"[-–—]?[ \t]*[A-Z][\w.'’-]*(?:[ \t]+[\w.'’&()-]+){0,
 def split_sign_off(text: str) -> tuple[str, str]:
     """(message, sign-off): the closing line at the very end ("Thanks,", "Kind regards,", "Cheers, Bob") and
     up to two lines under it (a name, then a role or company), if any; under a greeting ("Hi Luis,"), a name
-    alone on the last line after a blank one. A closing that is a sentence of the
-    message ("Thanks for the quick fix.") is not a sign-off, and a text that is only a sign-off has no message
-    to split from."""
+    alone on the last line after a blank one. A closing that is a sentence of the message ("Thanks for the
+    quick fix.") is not a sign-off, and a text that is only a sign-off has no message to split from."""
     body = text.rstrip()
     lines = body.split("\n")
     for size in (3, 2, 1):  # the closing, then a name line and a role or company line under it
