@@ -577,7 +577,13 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     hit_text = sentence[pieces[first].start : pieces[last].end]
     worst = max(sentence_level, key=lambda f: SEVERITY_RANK[f.severity])
     hit_start = pieces[first].start
-    damaged = [(f.start - hit_start, f.end - hit_start) for f in findings]
+    # A semantic finding spans its whole clause, not a damaging phrase: what the clause names stays protected,
+    # except under blame, where who is blamed ("the backend crew fumbled …") is the damage itself.
+    damaged = [
+        (f.start - hit_start, f.end - hit_start)
+        for f in findings
+        if not f.rule_id.endswith(".semantic") or f.category == "blame"
+    ]
     replacement = _template_for(worst, hit_text, sentence, damaged)
     if replacement is None:
         return None

@@ -124,3 +124,9 @@ def test_clock_times_an_action_owner_and_tmrw_are_facts_a_rewrite_must_keep():
 
     facts = find_facts("Board demo Thurs 10am: Priya to hardcode the Q3 numbers. Drop it tmrw.")
     assert {"10am", "Priya", "tmrw"} <= set(facts)
+
+
+def test_a_semantic_finding_spans_its_clause_so_the_things_it_names_stay_protected():
+    text = "Please turn off the crash reporter popup and mock the leaderboard with some nice-looking scores."
+    repaired, repairs = repair_text(text, [semantic(text, "demo-pressure", text)])
+    assert repairs[0].kept or ("crash reporter" in repaired and "leaderboard" in repaired)
