@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from assistant.checks.context import capitalised_by_place, not_a_name, not_a_system
 from assistant.checks.facts import CALENDAR_WORDS
 from assistant.checks.rule_data import rule_data
-from assistant.checks.ruleset import complexity_rules, cosmetic_rule
-from assistant.schemas import ComplexityFlag
+from assistant.checks.ruleset import ComplexityRule, complexity_rules, cosmetic_rule
+from assistant.schemas import ComplexityFlag, Layer
 from assistant.text.document import Document
 
 _NAME = r"[A-Z][\w&.-]*[A-Za-z0-9](?: [A-Z][\w&.-]*[A-Za-z0-9]){0,2}"
@@ -46,18 +47,7 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
         line, _ = doc.line_col(hit[0])
         if doc.is_silenced(line, rule.category, rule.category):
             continue
-        flags.append(
-            ComplexityFlag(
-                category=rule.category,
-                title=rule.title,
-                trigger=doc.text[hit[0] : hit[1]],
-                start=hit[0],
-                end=hit[1],
-                why=rule.why,
-                question=rule.question,
-                smaller_version=rule.smaller_version,
-            )
-        )
+        flags.append(_flag(rule, doc.text[hit[0] : hit[1]], *hit))
     if not any(f.category == "integration" for f in flags) and (named := _named_system(doc)) is not None:
         flags.append(named)
     if layer_on:
@@ -75,33 +65,46 @@ _SEMANTIC_MIN_WORDS = 6
 
 
 _NOT_A_PRODUCT = re.compile(r" (?:format|standard|style|spec|schema)\b")
-_TECH_WORD = re.compile(
-    r"REST|GraphQL|Python|Java|JavaScript|TypeScript|Go|Ruby|PHP|Swift|Kotlin|Rust|JSON|XML|CSV|PDF|SQL|HTML|CSS|"
-    r"OpenAPI|Swagger|Excel|Word|Google"
-)
 
 
 @cache
-def _not_system_names() -> tuple[re.Pattern[str], frozenset[str]]:
-    names = rule_data("context_names")
-    return re.compile("|".join(f"(?:{p})" for p in names["not_systems"])), frozenset(names["not_names"])
+def _not_an_integration() -> re.Pattern[str]:
+    """Languages, formats and generic tools: `rules/context_names.yaml: not_integrations`."""
+    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")["not_integrations"]))
+
+
+def _flag(
+    rule: ComplexityRule, trigger: str, start: int, end: int, layer: Layer = "rule", confidence: float | None = None
+) -> ComplexityFlag:
+    """The rule's flag (its title, why, question and smaller version) anchored on a trigger."""
+    return ComplexityFlag(
+        category=rule.category,
+        title=rule.title,
+        trigger=trigger,
+        start=start,
+        end=end,
+        why=rule.why,
+        question=rule.question,
+        smaller_version=rule.smaller_version,
+        layer=layer,
+        confidence=confidence,
+    )
 
 
 def _named_system(doc: Document) -> ComplexityFlag | None:
     """An integration flag for a system the rules' brand list does not know, named where a system goes
     ("pay by bank transfer through GoCardless", "stock coming from Lightspeed", "out of Opera PMS"); not a
     team, a place, a language, a month or a word capitalised by its place."""
-    not_system, not_names = _not_system_names()
+    not_system, not_names = not_a_system(), not_a_name()
     for pattern in _SYSTEM_PLACES:
         for match in pattern.finditer(doc.text):
             name = match.group("name")
             first = name.split()[0]
             if not_system.fullmatch(name) or first in not_names or re.fullmatch(CALENDAR_WORDS, first, re.I):
                 continue
-            before = doc.text[: match.start("name")]
-            if not before.strip() or re.search(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$", before):
-                continue  # capitalised because it opens a sentence or a line ("Billing sync 14/05")
-            if _NOT_A_PRODUCT.match(doc.text, match.end("name")) or _TECH_WORD.fullmatch(first):
+            if capitalised_by_place(doc.text, match.start("name")):
+                continue  # "Billing sync 14/05" opening a line
+            if _NOT_A_PRODUCT.match(doc.text, match.end("name")) or _not_an_integration().fullmatch(first):
                 continue
             if doc.is_skipped(match.start("name"), match.end("name")):
                 continue
@@ -109,16 +112,7 @@ def _named_system(doc: Document) -> ComplexityFlag | None:
             line, _ = doc.line_col(match.start("name"))
             if doc.is_silenced(line, rule.category, rule.category):
                 return None
-            return ComplexityFlag(
-                category=rule.category,
-                title=rule.title,
-                trigger=name,
-                start=match.start("name"),
-                end=match.end("name"),
-                why=rule.why,
-                question=rule.question,
-                smaller_version=rule.smaller_version,
-            )
+            return _flag(rule, name, *match.span("name"))
     return None
 
 
@@ -166,19 +160,6 @@ def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:
         if len(hit.clause.text.split()) < _SEMANTIC_MIN_WORDS:
             continue  # "Export to Excel." is too little for a classifier to read a hidden cost into
         found.add(category)
-        rule = rules[category]
-        flags.append(
-            ComplexityFlag(
-                category=category,
-                title=rule.title,
-                trigger=hit.clause.text,
-                start=hit.clause.start,
-                end=hit.clause.end,
-                why=rule.why,
-                question=rule.question,
-                smaller_version=rule.smaller_version,
-                layer="semantic",
-                confidence=round(hit.confidence, 3),
-            )
-        )
+        confidence = round(hit.confidence, 3)
+        flags.append(_flag(rules[category], hit.clause.text, hit.clause.start, hit.clause.end, "semantic", confidence))
     return flags

@@ -63,6 +63,27 @@ def _name_patterns() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
     return patterns, frozenset(raw["not_names"])
 
 
+def not_a_name() -> frozenset[str]:
+    """Capitalised words that are not a who (days, months, tools, question words): `not_names`."""
+    return _name_patterns()[1]
+
+
+@cache
+def not_a_system() -> re.Pattern[str]:
+    """Capitalised names that are not systems (teams, sections, languages, places): `not_systems`, matched
+    against the whole name."""
+    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")["not_systems"]))
+
+
+_OPENS_SENTENCE_OR_LINE = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$")
+
+
+def capitalised_by_place(text: str, at: int) -> bool:
+    """Whether the word at `at` opens the text, a sentence or a line, so its capital says nothing of a name."""
+    before = text[:at]
+    return not before.strip() or bool(_OPENS_SENTENCE_OR_LINE.search(before))
+
+
 def named_who(doc: Document) -> tuple[int, int] | None:
     """The first named customer, team or person in the draft (case-sensitive, `rules/context_names.yaml`)."""
     patterns, not_names = _name_patterns()

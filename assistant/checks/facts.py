@@ -163,7 +163,7 @@ _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b|\b\d{1,2}:\d{2}\
 # An action's owner after a colon or at the start of a note's bullet: "Thurs: Priya to hardcode …", "- Tom to
 # spec …" (not "Needs to be …" or "Happy to help" opening a sentence).
 _ACTION_OWNER = re.compile(r"(?:[:;]\s+|(?:^|\n)\s*[-*•]\s*)([A-Z][a-z]+) to [a-z]+")
-_NOT_OWNERS = frozenset(
+_NOT_OWNERS = _SENTENCE_OPENERS | frozenset(
     "Need Needs Want Wants Has Have Got Going Trying Happy Able Used Supposed Due Ready Time Nice Good Hard Easy Plan "
     "Plans Remember Reminder Note Agreed Decided Asked Hoping Hope Planning Continue Start Starting Make".split()
 )
@@ -179,7 +179,7 @@ def find_facts(text: str) -> list[str]:
     facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
     facts += [m.group(0) for m in _CLOCK_TIME.finditer(text)]
-    facts += [m.group(1) for m in _ACTION_OWNER.finditer(text) if m.group(1) not in _SENTENCE_OPENERS | _NOT_OWNERS]
+    facts += [m.group(1) for m in _ACTION_OWNER.finditer(text) if m.group(1) not in _NOT_OWNERS]
     unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
     if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
         return unique

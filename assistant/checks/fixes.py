@@ -176,25 +176,25 @@ def capture(clause: str) -> dict[str, str]:
         if m and m.group("who").split()[0] not in _OPENERS:
             parts["requester"] = _role(m.group("who"))
             break
+    event = _EVENT.search(clause)
     for pattern in _AUDIENCE:
-        m = pattern.search(clause)
+        m = event if pattern is _EVENT else pattern.search(clause)
         if m and m.group("who").split()[0] not in _OPENERS and not _CALENDAR_WORD.match(m.group("who")):
             who = m.group("who")
             if pattern is _EVENT and not re.match(r"[A-Z][a-z]", who):
                 who = (m.group("article") or "the ") + who  # "council" -> "the council"; "Halden Lines" stays
             parts["audience"] = _AUDIENCE_NAMES.get(re.sub(r"^(?:the|our) ", "", who.lower()), _role(who))
             break
-    m = _EVENT.search(clause)
-    if m and m.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
-        parts["event"] = m.group("event") if m.group("article") else "the " + m.group("event")
+    if event and event.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
+        parts["event"] = event.group("event") if event.group("article") else "the " + event.group("event")
     m = _WHEN.search(clause)
     if m:
         date = m.group("date")
         if re.match(r"\d", date) and re.search(rf"\bthe {re.escape(date)}", m.group(0), re.I):
             date = f"the {date}"
-        date = _CALENDAR_WORD.sub(lambda w: w.group(0).capitalize(), date)  # "wed" -> "Wed"
+        date = _calendar_cased(date)  # "wed" -> "Wed"
         parts["date"] = date
-        when = _CALENDAR_WORD.sub(lambda w: w.group(0).capitalize(), m.group(0))
+        when = _calendar_cased(m.group(0))
         parts["when"] = when if " " in when or not _is_calendar(m.group("date")) else f"on {when}"
         parts["on_date"] = f"on {date}" if _is_calendar(date) else date
     estimates = find_estimates(clause)
@@ -244,6 +244,11 @@ def _from_gerund(clause: str) -> str:
 def _role(who: str) -> str:
     words = who.split()
     return " ".join(_ROLE_CAPS.get(w.lower(), w) for w in words)
+
+
+def _calendar_cased(text: str) -> str:
+    """Weekdays and months with a capital ("on wed" -> "on Wed")."""
+    return _CALENDAR_WORD.sub(lambda w: w.group(0).capitalize(), text)
 
 
 def _is_calendar(date: str) -> bool:

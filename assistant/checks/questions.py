@@ -10,9 +10,9 @@ from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.facts import CALENDAR_WORDS, DATE_RE, find_estimates, find_facts
+from assistant.checks.context import capitalised_by_place, not_a_system
+from assistant.checks.facts import DATE_RE, find_estimates, find_facts
 from assistant.checks.fixes import capture, fill
-from assistant.checks.rule_data import rule_data
 from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
 from assistant.text.document import Document
 
@@ -124,10 +124,12 @@ def build_questions(
 def _trimmed(questions: list[Question], limit: int) -> list[Question]:
     """At most `limit` questions in the review's category order: the first of each category always, then the
     others in the order they were asked."""
+    firsts: list[Question] = []
+    others: list[Question] = []
+    for question in questions:
+        (others if any(q.category == question.category for q in firsts) else firsts).append(question)
+    kept = firsts + others[: max(0, limit - len(firsts))]
     order = list(GENERIC)
-    firsts = {id(next(q for q in questions if q.category == c)) for c in {q.category for q in questions}}
-    kept = [q for q in questions if id(q) in firsts]
-    kept += [q for q in questions if id(q) not in firsts][: max(0, limit - len(kept))]
     kept.sort(key=lambda q: order.index(q.category))  # stable: within a category, the order they were asked
     return kept
 
@@ -144,7 +146,7 @@ class _Named:
         for start, end in doc.sentences:
             parts = capture(text[start:end])
             self.thing = self.thing or _short(parts.get("thing"))
-            self.date = self.date or _calendar_case(parts.get("date"))
+            self.date = self.date or parts.get("date")
         for fact in find_facts(text):
             is_time = _DATE_FACT.search(fact) or DATE_RE.search(fact) or find_estimates(fact)
             fact = None if is_time else _name_of(fact)
@@ -182,14 +184,6 @@ _PERSON_BEFORE = re.compile(r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc
 _VOCATIVE_AFTER = re.compile(r"^\s*[,—–:]")
 
 
-_CALENDAR_WORD = re.compile(rf"\b(?:{CALENDAR_WORDS})\b")
-
-
-def _calendar_case(date: str | None) -> str | None:
-    """ "friday" -> "Friday", "3 march" -> "3 March": a date in a question reads as written in a calendar."""
-    return _CALENDAR_WORD.sub(lambda m: m.group(0).capitalize(), date) if date else date
-
-
 def _is_person(text: str, name: str) -> bool:
     """A name used for a person (greeted, addressed, or saying or doing something): not a system to ask about."""
     at = text.find(name)
@@ -198,12 +192,6 @@ def _is_person(text: str, name: str) -> bool:
     after = text[at + len(name) :]
     addressed = not text[:at].strip() and _VOCATIVE_AFTER.match(after)  # "Priya, …" / "Kenji — …" opening the text
     return bool(_PERSON_BEFORE.search(text[:at]) or addressed or _PERSON_AFTER.match(after))
-
-
-@cache
-def _not_a_system() -> re.Pattern[str]:
-    """Names that are not systems (teams, sections, languages, places): `rules/context_names.yaml`."""
-    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")["not_systems"]))
 
 
 _SYSTEM_AFTER = re.compile(
@@ -221,13 +209,13 @@ def _reads_as_system(text: str, name: str) -> bool:
     """A capitalised name is asked about as a system only when the draft uses it as one ("the Clio sync",
     "via Twilio", "into Salesforce"), not a word capitalised by its place ("Best,", "Sprint 14"), a language,
     a country, a team or a section heading."""
-    if _not_a_system().fullmatch(name):
+    if not_a_system().fullmatch(name):
         return False
     for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
         at, end = match.start(), match.end()
         before = text[:at]
-        if not before.strip() or re.search(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$", before):
-            continue  # capitalised because it opens a sentence or a line
+        if capitalised_by_place(text, at):
+            continue
         if _SYSTEM_AFTER.match(text[end:].lstrip()) or _SYSTEM_BEFORE.search(before):
             return True
     return False
