@@ -148,6 +148,37 @@ _RELATIVE_DATE = re.compile(
     r"(?:day|week|month|quarter|sprint|year)|the \d{1,2}(?:st|nd|rd|th))\b",
     re.I,
 )
+# A time the writer names for the work, however loosely ("today", "this sprint", "sprint 42", "release 3.1",
+# "the June milestone", "by 3pm"): the rewrite does not ask for a date there, even where it is too loose to
+# count as a deadline.
+_LOOSE_TIME = re.compile(
+    rf"\b(?:today|tonight|this (?:morning|afternoon|evening)|by (?:lunch|noon|midday)|sprint \d+"
+    rf"|(?:release|version|milestone|build|patch) v?\d+(?:\.\d+)*|v\d+(?:\.\d+)+"
+    rf"|(?:in|by|before|for|until|end of|early|mid|late|the) (?:{_MONTHS})\b"
+    rf"|(?:{_MONTHS}) (?:milestone|release|launch|deadline|cut-?off|go-?live))\b",
+    re.I,
+)
+
+
+_ROUGH_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_ASKS = re.compile(
+    r"\?|\b(?:need|needs|needed|want|wants|can|could|pls|please|plz|before|due|until|asap|must|should|get|fix"
+    r"|ship|done|ready|land|prioriti[sz]e|deliver|live)\b",
+    re.I,
+)
+
+
+def names_a_time(text: str) -> bool:
+    """Whether a sentence that asks for the work names a time for it: a date, a weekday, a clock time or a
+    relative or loose time ("need it tomorrow", "this sprint", "in release 3.1"). A time in a sentence that
+    asks nothing ("Today they phone every patient", "it shipped Sept 14") is not one."""
+    for sentence in _ROUGH_SENTENCE.split(text):
+        times = (_DATE, _RELATIVE_DATE, _CLOCK_TIME, _LOOSE_TIME)
+        if _ASKS.search(sentence) and any(p.search(sentence) for p in times):
+            return True
+    return False
+
+
 _VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ \t]+)?([A-Z][a-z]+)(?=,|[ \t]+[—–-])")
 
 

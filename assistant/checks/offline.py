@@ -12,6 +12,7 @@ from typing import Literal
 
 from assistant.checks.complexity import find_complexity
 from assistant.checks.context import check_context
+from assistant.checks.facts import names_a_time
 from assistant.checks.fixes import CALL_REQUEST as _CALL
 from assistant.checks.fixes import REASON_ASK, Repair, repair_text
 from assistant.checks.lint import find_ambiguities, find_trust_phrases
@@ -334,6 +335,8 @@ def _context_block(
         if element.present and element.start is None:  # given by the PM in the context fields
             lines.append(f"- {element.label}: {element.evidence}")
         elif not element.present and slots:
+            if element.element == "deadline" and names_a_time(draft):
+                continue  # "need it today", "this sprint": a time the PM gave, too loose for a deadline
             if short and element.element not in _SHORT_SLOTS:
                 left_out.append(element.label.lower())
                 continue
@@ -342,9 +345,12 @@ def _context_block(
     flexible = pm_context.deadline_flexible if pm_context else None
     has_deadline = any(e.element == "deadline" and e.present for e in analysis.context)
     rigid = any(f.category == "deadline-rigidity" for f in analysis.findings)
+    # The draft says why now ("the renewal is on 30 June"): that answers why that date, and whether it can
+    # move is the event's, not a question to put back to the PM.
+    why_given = any(e.element == "why-now" and e.present for e in analysis.context)
     if flexible is not None:
         lines.append("- Whether the date can move: " + ("yes" if flexible else "no"))
-    elif slots and has_deadline and not short and not rigid and not _date_answered(draft):
+    elif slots and has_deadline and not short and not rigid and not why_given and not _date_answered(draft):
         lines.append("- Whether the date can move: [needs: can the date move, and why that date?]")
     changes = []
     if missing:
