@@ -153,6 +153,83 @@ _SUBJECT_MUST = re.compile(  # "the waiting time predictions need to look smart"
     r" (?:needs?|has|have|must|should) (?:to )?(?:look|be|seem|appear|show|work)\b",
     re.I,
 )
+# Numbers in an estimate haggle: the engineers' number ("the 5 you put in the ticket", "21 seems inflated")
+# and the PM's target ("in 2 days instead of", "get it back to 5", "call it a 3"), so a repair can keep both
+# as a scoping question instead of leaving the haggle as written.
+_COUNT = (
+    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
+    r"(?:[ -]?(?:days?|weeks?|wks?|sprints?|points?|pts|hours?|hrs?|months?|d|w|h)\b)?"
+)
+_TARGET_INSTEAD = re.compile(
+    rf"\b(?P<target>{_COUNT}) (?:instead of|not|rather than) (?:the )?(?P<estimate>{_COUNT})", re.I
+)
+_TARGET_WORDS = (  # haggling words first: "the mobile team did theirs in 2 days, can we get this down to a 5"
+    r"down to|back to|closer to|call it|say|make it|get (?:it|this|that) (?:down |back )?to|trim (?:it |this )?"
+    r"(?:down )?to|cut (?:it |this )?to|re-?estimate to|fit (?:it )?in(?:to)?",
+    r"in|to|under|at|within",
+)
+_TARGETS = [
+    re.compile(
+        rf"\b(?:{words}) (?:an? |like |maybe |just |only )?(?P<target>{_COUNT})"
+        r"(?!\w|[.,]\d| ?%| ?[$€£]|(?: ?(?:am|pm)\b))",
+        re.I,
+    )
+    for words in _TARGET_WORDS
+]
+_ESTIMATE_GIVEN = [
+    re.compile(
+        rf"\b(?P<estimate>{_COUNT})(?: for (?:the |this |our |that )?[\w -]{{1,30}}?)? (?:seems|feels|is|sounds|looks)"
+        r" (?:like )?(?:(?:a bit|a little|kinda|kind of|pretty|quite|really|way|so|very|super|too) )?"
+        r"(?:a lot|much|high|long|inflated|padded|steep|excessive|crazy|insane|a stretch|big|heavy)",
+        re.I,
+    ),
+    re.compile(
+        rf"\bthe (?P<estimate>{_COUNT}) (?:you|they|the team|eng\w*|[A-Z][a-z]+) (?:put|gave|estimated|said|quoted)",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:our|the|your|their|this) (?:number|estimate) (?:(?:is|of|was) )?(?P<estimate>{_COUNT})(?!\w)", re.I
+    ),
+    re.compile(
+        r"\b(?:team|you|they|eng\w*|devs?|(?-i:[A-Z][a-z]+)) (?:said|estimated|quoted|put|gave|came back with)"
+        rf"(?: (?:it|this|that|the [\w-]+(?: [\w-]+)?) at)? (?P<estimate>{_COUNT})(?!\w)",
+        re.I,
+    ),
+]
+
+
+# "in 5" is a counter-offer only in a clause that asks ("can we do it in 3?"), not in a comparison ("the
+# mobile team shipped it in 5"); a bare decimal ("move it to 5.1") is a version, not a number of days.
+_ASKS_FOR_NUMBER = re.compile(r"\b(?:can|could|would|will|let'?s|lets|should|if|how about|what about)\b|\?", re.I)
+_VERSION = re.compile(r"\d+\.\d+")
+
+
+def estimate_numbers(clause: str) -> dict[str, str]:
+    """The engineers' number (`estimate`) and the PM's counter-offer (`target`) an estimate haggle names."""
+    parts: dict[str, str] = {}
+    m = _TARGET_INSTEAD.search(clause)
+    if m:
+        return {"target": m.group("target"), "estimate": m.group("estimate")}
+    for pattern in _ESTIMATE_GIVEN:
+        m = pattern.search(clause)
+        if m:
+            parts["estimate"] = m.group("estimate")
+            break
+    for pattern in _TARGETS if _ASKS_FOR_NUMBER.search(clause) else _TARGETS[:1]:
+        target = next(
+            (
+                m.group("target")
+                for m in pattern.finditer(clause)
+                if m.group("target") != parts.get("estimate") and not _VERSION.fullmatch(m.group("target"))
+            ),
+            None,
+        )
+        if target:
+            parts["target"] = target
+            break
+    return parts
+
+
 _ROLE_CAPS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "coo": "COO", "vp": "VP", "hr": "HR"}
 
 
@@ -201,6 +278,7 @@ def capture(clause: str) -> dict[str, str]:
     if estimates:
         number = estimates[0]
         parts["number"] = number[0].lower() + number[1:] if number[:1].isupper() and not number.isupper() else number
+    parts.update(estimate_numbers(clause))
     m = _ASK.search(clause) or _ASK.search(_from_gerund(clause))
     if m and len(m.group("ask").split()) >= 2:
         parts["ask"] = _clean(m.group("ask"))
@@ -525,11 +603,27 @@ def repair_sentence(sentence: str, findings: list[Finding], *, reason_slot: bool
             return repaired
         return _followed_by(repaired, REASON_ASK)
     repaired = _repair_whole(sentence, findings)
+    if repaired and repaired != sentence and _sized_an_addition(sentence, repaired, findings):
+        return _followed_by(repaired, IMPACT_QUESTION)
     if repaired is None and (follow_up := _follow_up(sentence, findings)):
         if follow_up == REASON_ASK and not reason_slot:
             return None
         return _followed_by(sentence, follow_up)
     return repaired
+
+
+IMPACT_QUESTION = "What would that change in the current plan?"
+_ASKS_OR_ADDS = re.compile(r"\?|\b(?:also|too|as well|add|adding|added|needs? to|should)\b", re.I)
+
+
+def _sized_an_addition(sentence: str, repaired: str, findings: list[Finding]) -> bool:
+    """An addition whose size words a phrase edit removed ("one more thing for the intake form: can it also
+    save drafts?"): the repair asks what it changes, unless the sentence already asks about its impact."""
+    edited = [f for f in findings if f.category == "minimizing-change" and _rule_repair(f).action == "delete-words"]
+    return bool(edited) and bool(_ASKS_OR_ADDS.search(repaired)) and not _IMPACT_ASKED.search(sentence)
+
+
+_IMPACT_ASKED = re.compile(r"\b(?:affect|impact|change|move|fit)s?\b[^.!?]*\?", re.I)
 
 
 def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
@@ -539,8 +633,7 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
         return None  # a call request gets its own slot for what it is about and why it can't wait
     for category, only, excluded, question in _FOLLOW_UPS:
         if acted and all(
-            f.category == category and f.rule_id not in excluded and (only is None or f.rule_id in only)
-            for f in acted
+            f.category == category and f.rule_id not in excluded and (only is None or f.rule_id in only) for f in acted
         ):
             return question
     return None
@@ -562,7 +655,14 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     if not findings:
         return sentence
     phrase_level = [f for f in findings if _rule_repair(f).action != "sentence"]
-    sentence_level = [f for f in findings if _rule_repair(f).action == "sentence"]
+    # A sentence-level finding inside a phrase edit's span ("tiny thing" in "one more tiny thing") is the
+    # same damage: the phrase edit repairs it, the PM's other words stay.
+    sentence_level = [
+        f
+        for f in findings
+        if _rule_repair(f).action == "sentence"
+        and not any(p.start <= f.start and f.end <= p.end and p.category == f.category for p in phrase_level)
+    ]
     facts = find_facts(sentence) + find_subjects(sentence)
 
     if not sentence_level:
@@ -655,7 +755,9 @@ def _template_for(
         return None
     facts = find_facts(clause) + find_subjects(clause) + named_things(clause, damaged or [])
     parts = capture(clause)
-    parts.update({k: v for k, v in capture(context).items() if k not in parts})
+    # The engineers' number and the counter-offer come from the flagged clause only: said elsewhere in the
+    # sentence ("I know the team said 6 weeks, but can we do it in 3?"), the kept clause already says them.
+    parts.update({k: v for k, v in capture(context).items() if k not in parts and k not in _CLAUSE_ONLY})
     for template in templates:
         if finding.category in _CONTENT_CHECKED and "{" not in template and _carries_content(clause, template):
             continue  # a stock sentence would erase what the clause asks for
@@ -697,6 +799,7 @@ def named_things(clause: str, damaged: list[tuple[int, int]]) -> list[str]:
 
 
 _CONTENT_CHECKED = frozenset({"interruption"})
+_CLAUSE_ONLY = frozenset({"estimate", "target"})
 _STATES_A_NEED = re.compile(r"\b(?:want|wants|wanted|need|needs|needed|have to|has to|must|get|do|done)\b", re.I)
 _PHRASING_WORDS = frozenset(
     """its it's it is this that urgent urgently asap now right away rn immediately today tonight pls please

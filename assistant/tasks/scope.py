@@ -355,6 +355,9 @@ def _moving_target_note(inp: ScopeChangeInput) -> str | None:
     )
 
 
+_SIZING_RULES = frozenset({"minimizing-change.minor-tweak", "minimizing-change.one-more-thing"})
+
+
 def _unknowns(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: list[Finding]) -> list[str]:
     unknowns = [
         "What this change does to the current sprint commitments.",
@@ -364,7 +367,7 @@ def _unknowns(inp: ScopeChangeInput, flags: list[ComplexityFlag], findings: list
     unknowns += [f'Whether the {f.title.lower()} part ("{f.trigger}") adds work we have not seen yet.' for f in flags]
     for finding in findings:
         if finding.category == "minimizing-change" and finding.severity != "suggestion":
-            says = "calls it" if finding.rule_id == "minimizing-change.minor-tweak" else "says"
+            says = "calls it" if finding.rule_id in _SIZING_RULES else "says"
             unknowns.append(f'The change note {says} "{finding.text}"; nobody in engineering has assessed that yet.')
     return unknowns
 

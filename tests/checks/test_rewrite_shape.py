@@ -107,3 +107,32 @@ def test_a_when_captured_after_a_pronoun_is_not_doubled() -> None:
 def test_a_counter_offer_keeps_its_finding_visible_instead_of_gaining_a_curious_question() -> None:
     result = rewrite("ok so u said 4 weeks for offline mode. cant you do it in 2 if Ahmed helps out?")
     assert SIZE_QUESTION not in result.text
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Can we get the CSV export fixed this sprint? Finance reconciles by hand every month.",
+        "Please add the audit log to sprint 42, the Halden team keeps asking.",
+        "We need SSO in release 3.1 for the Department of Transport.",
+        "Can the export be ready by 3pm? Sales needs it for the Vantage call.",
+    ],
+)
+def test_no_deadline_slot_when_the_ask_names_a_time_however_loose(draft: str) -> None:
+    assert "[needs: is there a date, and can it move?]" not in rewrite(draft, form="full").text
+
+
+def test_a_time_in_a_sentence_that_asks_nothing_still_leaves_the_deadline_slot() -> None:
+    text = rewrite("Today dispatchers drag shipments one by one. Can we add bulk reassign?", form="full").text
+    assert "[needs: is there a date, and can it move?]" in text
+
+
+def test_no_date_can_move_slot_when_the_draft_says_why_the_date_matters() -> None:
+    draft = "Halvorsen renews on June 30 and needs the usage report before then. How big is this?"
+    assert "can the date move, and why that date?" not in rewrite(draft, form="full").text
+
+
+def test_a_haggled_estimate_becomes_a_scoping_question_that_keeps_both_numbers() -> None:
+    text = rewrite("Ingrid - I know the team said 6 weeks for the offline sync, but can we do it in 3?").text
+    assert "Is there a smaller version of the offline sync that would fit in 3" in text
+    assert "6 weeks" in text and "can we do it in 3" not in text
