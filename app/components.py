@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assistant.render.reports import grouped_questions, guard_banner
+from assistant.render.reports import NO_QUESTIONS, grouped_questions, guard_banner
 from assistant.schemas import Analysis, ComplexityFlag, GuardFinding, Question, TaskResult
 
 SEVERITY_STYLE = {
@@ -192,7 +192,7 @@ def show_missing_context(analysis: Analysis) -> None:
 
 def show_questions(questions: list[Question]) -> None:
     if not questions:
-        st.caption("No questions.")
+        st.caption(NO_QUESTIONS)
     for title, texts in grouped_questions(questions):
         st.markdown(f"**{title}**\n" + "\n".join(f"- {esc(t)}" for t in texts), unsafe_allow_html=True)
 

@@ -55,7 +55,14 @@ def analyze(text: str, pm_context: PMContext | None = None, *, semantic: bool | 
         ambiguities=ambiguities,
         context=context,
         complexity=flags,
-        questions=build_questions(flags, ambiguities, context, text, trust={f.category for f in findings}),
+        questions=build_questions(
+            flags,
+            ambiguities,
+            context,
+            text,
+            trust={f.category for f in findings},
+            kind=message_kind(text, {f.category for f in findings if f.severity != "suggestion"}),
+        ),
     )
 
 

@@ -56,10 +56,65 @@ def build_questions(
     context: list[ContextElement],
     text: str = "",
     trust: Collection[str] = (),
+    kind: str = "request",
 ) -> list[Question]:
     """A short, categorised list about this request: complexity drivers, trade-offs, a smaller version,
     risks and dependencies. Without the draft's text the questions are the generic ones. `trust`: the trust
-    categories found in the draft; a demo the draft asks to make look finished gets the honesty question."""
+    categories found in the draft; a demo the draft asks to make look finished gets the honesty question.
+    `kind` (`message_kind`): a problem report gets questions about the problem, not about building something;
+    a status question or an agreement asks for no new work and gets none; an announcement (meeting notes, an
+    FYI) keeps only the questions about the complexity it names."""
+    if kind == "report" and not set(trust) - _ABOUT_WHAT_HAPPENED:  # a demo to fake or a date to hold asks for work
+        return _report_questions(flags, text)
+    if kind in _NO_NEW_WORK:
+        return []
+    questions = _request_questions(flags, ambiguities, context, text, trust)
+    if kind == "announcement":
+        flagged = {_flag_question(flag, _Named(text), text) for flag in flags}
+        return [q for q in questions if q.text in flagged][:_MAX_FLAG_QUESTIONS]
+    return questions
+
+
+_NO_NEW_WORK = frozenset({"status", "agreement"})
+_ABOUT_WHAT_HAPPENED = frozenset({"blame", "interruption"})
+_DATE_FILLER = "Given the date in the request, which trade-offs should I know about?"
+_PROBLEM = re.compile(
+    r"\b(?:the|a|an|our|this|that) (?P<problem>(?:[\w-]+ ){0,3}(?:crash|crashes|bug|outage|error|errors|regression|"
+    r"failure|failures|issue|timeout|timeouts|incident|problem|leak|breach))\b",
+    re.I,
+)
+
+
+def _report_questions(flags: list[ComplexityFlag], text: str) -> list[Question]:
+    """For a problem report: what causes it, how to limit the impact meanwhile, how to catch it earlier. The
+    problem is named when the draft names it ("the matchmaking crash"); complexity flags are left out, since
+    a report asks for a fix, not a design; a system it names (or a flag names) is asked about."""
+    report = _templates()["report"]
+    match = _PROBLEM.search(text)
+    cause = fill(report["cause"], {"thing": match.group(0)}) if match else None
+    questions = [
+        Question(category="trade-offs", text=report["mitigation"]),
+        Question(category="risks-unknowns", text=cause if cause and _clean(cause) else report["cause-generic"]),
+        Question(category="risks-unknowns", text=report["earlier"]),
+    ]
+    named = _Named(text)
+    system = named.system or next(
+        (f.trigger for f in flags if f.category == "integration" and re.fullmatch(r"[A-Z][\w.-]+", f.trigger)), None
+    )
+    if system:  # "Okta login is broken": the system it happens in is worth asking about
+        questions.append(
+            Question(category="dependencies", text=fill(_templates()["request"]["name"], {"name": system}) or "")
+        )
+    return [q for q in questions if q.text]
+
+
+def _request_questions(
+    flags: list[ComplexityFlag],
+    ambiguities: list[AmbiguityFinding],
+    context: list[ContextElement],
+    text: str,
+    trust: Collection[str],
+) -> list[Question]:
     named = _Named(text)
     request = _templates()["request"]
     specific: dict[str, list[str]] = {category: [] for category in GENERIC}
@@ -108,7 +163,7 @@ def build_questions(
         questions += [Question(category=category, text=t) for t in texts]  # type: ignore[arg-type]
     fillers = [("trade-offs", generic["trade-offs"]), ("risks-unknowns", generic["risks-unknowns"])]
     if has_deadline and not named.date:
-        fillers.insert(0, ("trade-offs", "Given the date in the request, which trade-offs should I know about?"))
+        fillers.insert(0, ("trade-offs", _DATE_FILLER))
     fillers += [(c, t) for c, t in generic.items() if _clean(t)]
     have = {q.category for q in questions}
     for category, generic in fillers:
@@ -238,6 +293,8 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
         return flag.question  # a clause-wide trigger (the semantic layer) does not read inside a template
     if _NOT_A_NOUN.fullmatch(flag.trigger.strip()) or _WHEN_NOT_A_THING.search(flag.trigger):
         return flag.question  # "signed", "live", "every hour" do not read as the thing a template names
+    if _CUT_TRIGGER.search(flag.trigger):
+        return flag.question  # "push the", "as real-time": a trigger cut mid-phrase reads as garble
     parts = {"trigger": flag.trigger}
     name = named.name_near(text, flag.start) if text else None
     if name and name.lower() not in flag.trigger.lower():
@@ -253,6 +310,9 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
     return flag.question
 
 
+_CUT_TRIGGER = re.compile(
+    r"\b(?:the|a|an|to|for|of|in|on|as|and|or|with)$|^(?:as|for|to|of|and|or|so|with)\b|\s{2}", re.I
+)
 _WHEN_NOT_A_THING = re.compile(
     r"^\s*(?:every|each|daily|nightly|hourly|weekly|monthly|per|once|twice|at \d|on (?:mon|tue|wed|thu|fri|sat|sun))\b",
     re.I,
@@ -278,7 +338,23 @@ def _short(thing: str | None) -> str | None:
         return None
     if re.search(r"\b(?:how|what|why|whether|which|who)\b", thing, re.I):  # "the how the webhook queue…"
         return None
+    if _NOT_A_NOUN_PHRASE.search(thing):  # "the out the migration", "the webhook retries in", "July launch"
+        return None
     return thing
+
+
+# What a capture yields that is not a noun phrase to name in a question: a second determiner or a particle
+# after the first ("the out the webhook", "the if the migration"), a trailing preposition or past participle,
+# chat words, a verb ("the SMS reminders go out"), or a date word rather than a thing ("the release date").
+_NOT_A_NOUN_PHRASE = re.compile(
+    r"^(?:the|a|an|our|this) (?:[\w'-]+ )?(?:the|a|an|out|if|in|to|so|as|for|really|very|super|quite)\b"
+    r"|\b(?:in|on|at|to|for|out|up|of|with|by|from|ed)$|\b\w+ed$"
+    r"|\b(?:lol|pls|plz|asap|until|every|tbh|btw)\b"
+    r"|\b(?:go|goes|get|gets|is|are|be|was|were|works|done|look|looks)\b"
+    r"|\b(?:date|deadline|release|launch|sprint|spike|breather|timeline|estimate|milestone|status update)$"
+    r"|^(?:a|an|one|the|this) (?:year|month|week|day|hour|minute|quarter|time)s?$|^(?:next|last) [\w-]+$",
+    re.I,
+)
 
 
 @cache

@@ -83,7 +83,14 @@ def grouped_questions(questions: list[Question]) -> list[tuple[str, list[str]]]:
     return [(title, grouped[cat]) for cat, title in QUESTION_TITLES.items() if grouped.get(cat)]
 
 
+NO_QUESTIONS = (
+    "No design-review questions: the draft reads as a status question or an agreement, not a request for work."
+)
+
+
 def question_lines(questions: list[Question]) -> list[str]:
+    if not questions:
+        return [f"  {NO_QUESTIONS}"]
     lines = []
     for title, texts in grouped_questions(questions):
         lines.append(f"  {title}:")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from assistant.checks.offline import analyze
 
 
@@ -105,3 +107,32 @@ def test_a_long_request_gets_a_short_list_that_still_covers_every_review_categor
     questions = analyze(text).questions
     assert len(questions) <= 8
     assert {q.category for q in questions} == set(QUESTION_CATEGORIES)
+
+
+def test_a_problem_report_gets_questions_about_the_problem_not_about_building_something() -> None:
+    texts = [q.text for q in analyze("yo any update on the matchmaking crash? pinged u 3 hours ago.").questions]
+    assert any("causing the matchmaking crash" in t for t in texts)
+    assert not any("smaller version" in t or "delay or drop" in t for t in texts)
+
+
+def test_a_status_ping_or_an_agreement_gets_no_design_review_questions() -> None:
+    assert analyze("Bumping this again. Any update?? Need this done by end of day.").questions == []
+    assert analyze("Sounds good to me, let's keep the estimate as it is.").questions == []
+
+
+def test_a_demo_to_fake_still_gets_the_honesty_question_even_when_it_mentions_errors() -> None:
+    draft = "Tomorrow Northwind's CFO sees the approval workflow. Put in dummy approvers and hide the error toasts."
+    assert any("honestly" in q.text for q in analyze(draft).questions)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "can you pull the out the migration from the release? thanks",
+        "can we get the staging db refreshed before the demo?",
+        "please get the SMS reminders go out at 9am local time",
+    ],
+)
+def test_a_capture_that_is_not_a_noun_phrase_is_never_named_in_a_question(draft: str) -> None:
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert "the out the" not in joined and "db refreshed" not in joined and "reminders go out" not in joined
