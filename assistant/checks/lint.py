@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,6 +78,10 @@ def _first_per_span(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+# A quoted phrase inside a clause: an opening quote after a space (not an apostrophe in "we'd") up to its close.
+_QUOTED = re.compile(r"(?:(?<=\s)|^)['\"“‘][^'\"“”‘’\n]{2,150}?['\"”’](?=[\s.,;:!?)]|$)")
+
+
 def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[Finding]:
     """Clauses the semantic layer puts in a trust category that no rule finding of that category covers.
 
@@ -95,8 +100,8 @@ def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[F
         line, column = doc.line_col(clause.start)
         if doc.is_silenced(line, rule_id, category) or category not in declared:
             continue
-        if not declared[category].cued(clause.text):
-            continue
+        if not declared[category].cued(_QUOTED.sub(" ", clause.text)):
+            continue  # the words the category rides on are all inside a quote ("they said 'it's just a button'")
         if covers(existing, category, clause.start, clause.end):
             continue
         entry = declared[category]
