@@ -94,8 +94,9 @@ _REQUESTER = [
 ]
 _EVENT = re.compile(  # "for the NHS trust pitch", "at the Halden Lines walkthrough", "for the council session"
     r"\b(?:for|at|in|during|before) (?P<event>(?P<article>the |our )?(?P<who>"
-    rf"(?!(?:the|a|an|our|this|that|my|your|{CALENDAR_WORDS})\b)(?:{_NAME}(?: [a-z]+)?|[a-z]+))"
-    r" (?:pitch|demo|visit|walkthrough|session|presentation|showcase|preview|briefing))\b",
+    rf"(?!(?:the|a|an|our|this|that|my|your|{CALENDAR_WORDS})\b)(?:{_NAME}(?: [a-z]+)?|[a-z]+(?: [a-z]+)?))"
+    r" (?:pitch|demo|visit|walkthrough|session|presentation|showcase|preview|briefing|review|readout|kickoff|kick-off"
+    r"|keynote|qbr))\b",
     re.I,
 )
 _AUDIENCE = [
@@ -124,8 +125,13 @@ _WHEN = re.compile(
 _VERBS = (
     r"add|build|ship|make|support|get|fix|change|update|remove|move|swap|turn|put|integrate|migrate|expose|reuse|"
     r"copy|show|enable|allow|include|hook|wire|create|set up|finish|deliver|launch|implement|connect|sync|export|"
-    r"import|send|do|have|look at|squeeze in|sneak in|bring|give|hardcode|fake|hide|cover|handle|split|merge"
+    r"import|send|do|have|look at|squeeze in|sneak in|bring|give|hardcode|hard-code|fake|hide|cover|handle|split|"
+    r"merge|mock up|mock|stub|stub out|seed|pre-?load|pre-?fill|disable|turn off|switch off"
 )
+# The verb of a demo ask says what the honest version is: data faked ("hardcode the ARR numbers") can be shown
+# as labelled sample data; a gap hidden ("hide the sync errors banner") can stay visible and be explained.
+_FAKE_VERBS = re.compile(r"(?:hardcode|hard-code|fake|mock up|mock|stub|stub out|seed|pre-?load|pre-?fill)\b", re.I)
+_HIDE_VERBS = re.compile(r"(?:hide|disable|turn off|switch off)\b", re.I)
 _ASK = re.compile(
     r"(?:(?:\b(?:can|could|would|will) (?:we|you|the team|someone|engineering|they)|\b(?:we|i|you) (?:just |also )?"
     r"need(?:s)? (?:you )?to|\bplease|\blet's|\bto)(?: (?:just|please|quickly|simply|also|maybe|easily|really))* "
@@ -284,11 +290,21 @@ def capture(clause: str) -> dict[str, str]:
         parts["ask"] = _clean(m.group("ask"))
         thing = re.sub(rf"^(?:{_VERBS})\s+", "", parts["ask"], flags=re.I)
         if thing != parts["ask"] and not re.match(
-            r"(?:it|this|that|them|something|is|are|was|were|has|have|had|will|would|can|should|does|do|did)\b",
+            r"(?:it|this|that|them|me|us|you|him|her|something|is|are|was|were|has|have|had|will|would|can|should|does"
+            r"|do|did)\b",
             thing,
             re.I,
         ):
             parts["thing"] = re.sub(r" (?:look|looks|seem|seems|appear|appears|feel|feels)\b.*$", "", thing)
+            if "target" in parts:  # "get the audit log down to 2 sprints": the thing is the audit log
+                target = re.escape(parts["target"])
+                cut = rf"\s+(?:down to|back to|closer to|to|in|under|within|at)\s+(?:an? )?{target}.*$"
+                parts["thing"] = re.sub(cut, "", parts["thing"], flags=re.I) or parts["thing"]
+            verb = parts["ask"][: len(parts["ask"]) - len(thing)]
+            if _FAKE_VERBS.match(verb):
+                parts["faked"] = _demo_object(parts["thing"])
+            elif _HIDE_VERBS.match(verb):
+                parts["hidden"] = _demo_object(parts["thing"])
     if "thing" not in parts:
         for pattern in (_NEED, _OBJECT, _SUBJECT_MUST):
             m = pattern.search(clause)
@@ -300,6 +316,16 @@ def capture(clause: str) -> dict[str, str]:
         if len(subjects) == 1:
             parts["thing"] = "the " + subjects[0] if re.match(r"[a-z]", subjects[0]) else subjects[0]
     return {k: v for k, v in parts.items() if v}
+
+
+def _demo_object(thing: str) -> str:
+    """What a demo ask fakes or hides, without its purpose: "the ARR numbers on the dashboard so it looks live"
+    -> "the ARR numbers on the dashboard"."""
+    purpose = (
+        r"\s+(?:so|to make|to look|and make|for the|for our|during|in the|on the day|with (?:a|some|canned|fake)"
+        r"|to (?:always )?(?:show|return|say|look|display|read))\b.*$"
+    )
+    return re.sub(purpose, "", thing)
 
 
 _GERUNDS = {"adding": "add", "building": "build", "changing": "change", "supporting": "support", "fixing": "fix",
@@ -695,6 +721,8 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     out: list[str] = []
     for group in (pieces[:first], None, pieces[last + 1 :]):
         if group is None:
+            if out and out[-1].endswith(",") and _lower_ok(replacement):  # "For Friday's review, could we …"
+                replacement = replacement[:1].lower() + replacement[1:]
             out.append(replacement)
             continue
         if not group:
@@ -708,6 +736,9 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
         kept = _apply_phrase_edits(sentence[piece_start:piece_end], local)
         if _absorbed(kept, replacement):
             continue
+        if group is pieces[:first] and _INTRO_PHRASE.fullmatch(kept.strip()):
+            out.append(kept.strip().rstrip(",") + ",")  # an opening "For Friday's pilot review" is no sentence
+            continue
         kept = _as_sentence(kept, question=sentence.rstrip().endswith("?") and group[-1] is pieces[-1])
         if kept:
             out.append(kept)
@@ -715,6 +746,14 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     if address:
         result = address + (result[:1].lower() + result[1:] if _lower_ok(result) else result)
     return result if _clean_result(result, sentence, facts) else None
+
+
+# An opening prepositional phrase with no verb ("For Friday's Contoso pilot review", "Before the board demo").
+_INTRO_PHRASE = re.compile(
+    r"(?:for|at|during|before|ahead of|in time for)\s+(?![^,]*\b(?:is|are|was|were|will|can|could|need|needs|"
+    r"should|must|has|have|i|we|you|they)\b)[^,.;:!?]{3,60},?",
+    re.I,
+)
 
 
 _LABELS = (  # section labels that open a line the way a name does ("Action: Kwame to re-estimate")
@@ -763,6 +802,8 @@ def _template_for(
             continue  # a stock sentence would erase what the clause asks for
         if not template and ("?" in clause or _STATES_A_NEED.search(clause) or _carries_content(clause, template, 1)):
             continue  # removing a question ("eta??") or any word beyond the urgency would drop the PM's words
+        if _repeats_kept_date(template, parts, clause) or _parts_overlap(template, parts):
+            continue
         filled = fill(template, parts)
         if filled is not None and all(fact_kept(f, filled) for f in facts):
             return filled
@@ -781,6 +822,22 @@ _GENERIC_NOUNS = frozenset(
     "timeline change changes tweak tweaks effort job task fix same other next last first whole rest kind sort "
     "moment case idea update version couple few lines line code".split()
 )
+
+
+def _parts_overlap(template: str, parts: dict[str, str]) -> bool:
+    """Two parts of a template saying the same words ("at the Q4 review on Q4")."""
+    names = [name for name in template_parts(template) if name in parts]
+    used = [parts["date" if name in ("on_date", "when") and "date" in parts else name].lower() for name in names]
+    return any(i != j and a in b for i, a in enumerate(used) for j, b in enumerate(used))
+
+
+def _repeats_kept_date(template: str, parts: dict[str, str], clause: str) -> bool:
+    """A demo template that would say again a date the sentence's kept clauses already say ("Omar the board
+    deck is thursday. Could we show … on Thursday")."""
+    if "{faked}" not in template and "{hidden}" not in template:
+        return False
+    dated = any("{" + key + "}" in template for key in ("on_date", "date", "when"))
+    return dated and "date" in parts and parts["date"].lower() not in clause.lower()
 
 
 def named_things(clause: str, damaged: list[tuple[int, int]]) -> list[str]:

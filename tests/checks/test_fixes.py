@@ -130,3 +130,14 @@ def test_a_semantic_finding_spans_its_clause_so_the_things_it_names_stay_protect
     text = "Please turn off the crash reporter popup and mock the leaderboard with some nice-looking scores."
     repaired, repairs = repair_text(text, [semantic(text, "demo-pressure", text)])
     assert repairs[0].kept or ("crash reporter" in repaired and "leaderboard" in repaired)
+
+
+def test_a_quoted_bad_phrase_is_not_a_semantic_trust_finding() -> None:
+    from assistant.checks.lint import find_semantic_trust
+
+    text = "someone on the sales call said 'its just a button, how hard can it be' 🙄 i told them we'd ask you first"
+    assert not [f for f in find_semantic_trust(text, []) if f.category == "trivializing"]
+
+
+def test_a_pronoun_after_the_verb_is_not_the_thing_asked_for() -> None:
+    assert "thing" not in capture("update me every hour pls")

@@ -54,7 +54,7 @@ def test_lint_json_is_a_versioned_object(draft, capsys):
 
 def test_lint_exits_zero_without_error_level_findings(tmp_path, capsys):
     path = tmp_path / "ok.txt"
-    path.write_text("Quick question: when is the design review?", encoding="utf-8")
+    path.write_text("Quick question: could you look at the export page layout?", encoding="utf-8")
     assert main(["lint", str(path)]) == 0
     assert "interruption.quick-question" in capsys.readouterr().out
 
