@@ -525,6 +525,8 @@ def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True)
     return repaired_text, repairs
 
 
+# The repairs' questions about what a change does to the plan: one per message, whichever wording came first.
+_IMPACT_FAMILY = re.compile(r"\b(?:change|affect)s? (?:in )?(?:the current plan|\S+ \S+\?)", re.I)
 _TAIL = 400  # characters of the text before a repair searched for the sentence it might repeat
 _FILLER = frozenset(
     "a an the is are was be it this that these we i you to of and or so for on at by in our my your just now "
@@ -555,7 +557,7 @@ def without_repeats(before: str, repaired: str, original: str = "", written: set
             continue
         last = sentence
         if written is not None and not words <= own:
-            key = " ".join(sorted(words))
+            key = "impact question" if _IMPACT_FAMILY.search(sentence) else " ".join(sorted(words))
             if key in written:
                 continue
             written.add(key)
@@ -645,7 +647,11 @@ _ASKS_OR_ADDS = re.compile(r"\?|\b(?:also|too|as well|add|adding|added|needs? to
 def _sized_an_addition(sentence: str, repaired: str, findings: list[Finding]) -> bool:
     """An addition whose size words a phrase edit removed ("one more thing for the intake form: can it also
     save drafts?"): the repair asks what it changes, unless the sentence already asks about its impact."""
-    edited = [f for f in findings if f.category == "minimizing-change" and _rule_repair(f).action == "delete-words"]
+    edited = [
+        f
+        for f in findings
+        if f.category == "minimizing-change" and _rule_repair(f).action in ("delete", "delete-words")
+    ]
     return bool(edited) and bool(_ASKS_OR_ADDS.search(repaired)) and not _IMPACT_ASKED.search(sentence)
 
 
