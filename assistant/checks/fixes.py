@@ -172,7 +172,7 @@ _TARGET_INSTEAD = re.compile(
 _TARGET_WORDS = (  # haggling words first: "the mobile team did theirs in 2 days, can we get this down to a 5"
     r"down to|back to|closer to|call it|say|make it|get (?:it|this|that) (?:down |back )?to|trim (?:it |this )?"
     r"(?:down )?to|cut (?:it |this )?to|re-?estimate to|fit (?:it )?in(?:to)?",
-    r"in|to|under|at|within",
+    r"in|to|at|within|(?P<bound>under|below)",
 )
 _TARGETS = [
     re.compile(
@@ -224,7 +224,8 @@ def estimate_numbers(clause: str) -> dict[str, str]:
     for pattern in _TARGETS if _ASKS_FOR_NUMBER.search(clause) else _TARGETS[:1]:
         target = next(
             (
-                m.group("target")
+                # "get it under 8" keeps its bound: "… fit in under 8"
+                " ".join(filter(None, (m.groupdict().get("bound"), m.group("target"))))
                 for m in pattern.finditer(clause)
                 if m.group("target") != parts.get("estimate") and not _VERSION.fullmatch(m.group("target"))
             ),
@@ -322,7 +323,7 @@ def _demo_object(thing: str) -> str:
     """What a demo ask fakes or hides, without its purpose: "the ARR numbers on the dashboard so it looks live"
     -> "the ARR numbers on the dashboard"."""
     purpose = (
-        r"\s+(?:so|to make|to look|and make|for the|for our|during|in the|on the day|with (?:a|some|canned|fake)"
+        r"\s+(?:so|to make|to look|and make|for the|for our|during|in the|on the day"
         r"|to (?:always )?(?:show|return|say|look|display|read))\b.*$"
     )
     return re.sub(purpose, "", thing)
@@ -525,8 +526,13 @@ def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True)
     return repaired_text, repairs
 
 
-# The repairs' questions about what a change does to the plan: one per message, whichever wording came first.
-_IMPACT_FAMILY = re.compile(r"\b(?:change|affect)s? (?:in )?(?:the current plan|\S+ \S+\?)", re.I)
+# The repairs' questions about what a change does to the plan, and about showing a demo honestly: one of each
+# per message, whichever wording came first.
+_DEMO_INTRO = re.compile(r"We have a demo (?:coming up|on \S+)\.$")
+_QUESTION_FAMILIES = (
+    ("impact question", re.compile(r"\b(?:change|affect)s? (?:in )?(?:the current plan|\S+ \S+\?)", re.I)),
+    ("demo question", re.compile(r"\bshow honestly\b|\bso nobody is misled\b", re.I)),
+)
 _TAIL = 400  # characters of the text before a repair searched for the sentence it might repeat
 _FILLER = frozenset(
     "a an the is are was be it this that these we i you to of and or so for on at by in our my your just now "
@@ -557,7 +563,10 @@ def without_repeats(before: str, repaired: str, original: str = "", written: set
             continue
         last = sentence
         if written is not None and not words <= own:
-            key = "impact question" if _IMPACT_FAMILY.search(sentence) else " ".join(sorted(words))
+            if "demo question" in written and _DEMO_INTRO.match(sentence):
+                continue  # "We have a demo coming up." after the demo was already asked about
+            family = next((name for name, pattern in _QUESTION_FAMILIES if pattern.search(sentence)), None)
+            key = family or " ".join(sorted(words))
             if key in written:
                 continue
             written.add(key)
