@@ -172,8 +172,8 @@ def names_a_time(text: str) -> bool:
     """Whether a sentence that asks for the work names a time for it: a date, a weekday, a clock time or a
     relative or loose time ("need it tomorrow", "this sprint", "in release 3.1"). A time in a sentence that
     asks nothing ("Today they phone every patient", "it shipped Sept 14") is not one."""
+    times = (_DATE, _RELATIVE_DATE, _CLOCK_TIME, _LOOSE_TIME)
     for sentence in _ROUGH_SENTENCE.split(text):
-        times = (_DATE, _RELATIVE_DATE, _CLOCK_TIME, _LOOSE_TIME)
         if _ASKS.search(sentence) and any(p.search(sentence) for p in times):
             return True
     return False

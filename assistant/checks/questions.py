@@ -70,7 +70,8 @@ def build_questions(
         return []
     questions = _request_questions(flags, ambiguities, context, text, trust)
     if kind == "announcement":
-        flagged = {_flag_question(flag, _Named(text), text) for flag in flags}
+        named = _Named(text)
+        flagged = {_flag_question(flag, named, text) for flag in flags}
         return [q for q in questions if q.text in flagged][:_MAX_FLAG_QUESTIONS]
     return questions
 
@@ -348,7 +349,7 @@ def _short(thing: str | None) -> str | None:
 # chat words, a verb ("the SMS reminders go out"), or a date word rather than a thing ("the release date").
 _NOT_A_NOUN_PHRASE = re.compile(
     r"^(?:the|a|an|our|this) (?:[\w'-]+ )?(?:the|a|an|out|if|in|to|so|as|for|really|very|super|quite)\b"
-    r"|\b(?:in|on|at|to|for|out|up|of|with|by|from|ed)$|\b\w+ed$"
+    r"|\b(?:in|on|at|to|for|out|up|of|with|by|from)$|\b\w{2,}[^e\W]ed$"  # "refreshed", not "the live feed"
     r"|\b(?:lol|pls|plz|asap|until|every|tbh|btw)\b"
     r"|\b(?:go|goes|get|gets|is|are|be|was|were|works|done|look|looks)\b"
     r"|\b(?:date|deadline|release|launch|sprint|spike|breather|timeline|estimate|milestone|status update)$"
