@@ -4,11 +4,9 @@ each with a curiosity question and a possible smaller first version; never a tim
 from __future__ import annotations
 
 import re
-from functools import cache
 
-from assistant.checks.context import capitalised_by_place, not_a_name, not_a_system
+from assistant.checks.context import capitalised_by_place, not_a_name, not_a_system, not_an_integration
 from assistant.checks.facts import CALENDAR_WORDS
-from assistant.checks.rule_data import rule_data
 from assistant.checks.ruleset import ComplexityRule, complexity_rules, cosmetic_rule
 from assistant.schemas import ComplexityFlag, Layer
 from assistant.text.document import Document
@@ -67,12 +65,6 @@ _SEMANTIC_MIN_WORDS = 6
 _NOT_A_PRODUCT = re.compile(r" (?:format|standard|style|spec|schema)\b")
 
 
-@cache
-def _not_an_integration() -> re.Pattern[str]:
-    """Languages, formats and generic tools: `rules/context_names.yaml: not_integrations`."""
-    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")["not_integrations"]))
-
-
 def _flag(
     rule: ComplexityRule, trigger: str, start: int, end: int, layer: Layer = "rule", confidence: float | None = None
 ) -> ComplexityFlag:
@@ -104,7 +96,7 @@ def _named_system(doc: Document) -> ComplexityFlag | None:
                 continue
             if capitalised_by_place(doc.text, match.start("name")):
                 continue  # "Billing sync 14/05" opening a line
-            if _NOT_A_PRODUCT.match(doc.text, match.end("name")) or _not_an_integration().fullmatch(first):
+            if _NOT_A_PRODUCT.match(doc.text, match.end("name")) or not_an_integration().fullmatch(first):
                 continue
             if doc.is_skipped(match.start("name"), match.end("name")):
                 continue

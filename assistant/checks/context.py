@@ -69,10 +69,20 @@ def not_a_name() -> frozenset[str]:
 
 
 @cache
+def _alternation(key: str) -> re.Pattern[str]:
+    """One pattern matching any entry of the `key` list of `rules/context_names.yaml`."""
+    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")[key]))
+
+
 def not_a_system() -> re.Pattern[str]:
     """Capitalised names that are not systems (teams, sections, languages, places): `not_systems`, matched
     against the whole name."""
-    return re.compile("|".join(f"(?:{p})" for p in rule_data("context_names")["not_systems"]))
+    return _alternation("not_systems")
+
+
+def not_an_integration() -> re.Pattern[str]:
+    """Languages, formats and generic tools that are not a third-party system: `not_integrations`."""
+    return _alternation("not_integrations")
 
 
 _OPENS_SENTENCE_OR_LINE = re.compile(r"(?:[.!?:;]\s+|\n\s*(?:[-*•]\s*)?)$")

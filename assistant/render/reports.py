@@ -84,7 +84,8 @@ def grouped_questions(questions: list[Question]) -> list[tuple[str, list[str]]]:
 
 
 NO_QUESTIONS = (
-    "No design-review questions: the draft reads as a status question or an agreement, not a request for work."
+    "No design-review questions: the draft reads as a status question, an agreement or an announcement, not a "
+    "request for work."
 )
 
 
