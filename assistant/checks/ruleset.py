@@ -139,7 +139,7 @@ class _LazyPattern:
     __slots__ = ("_literals", "_regex", "source", "wrap")
 
     def __init__(self, source: str, wrap: bool = True) -> None:
-        self.source = source
+        self.source = tolerate_missing_apostrophes(source)
         self.wrap = wrap
         self._regex: re.Pattern[str] | None = None
         self._literals: tuple[str, ...] | bool | None = False  # False: not derived yet
@@ -169,6 +169,44 @@ class _LazyPattern:
         for w_start, w_end in windows:
             for match in regex.finditer(folded, w_start, w_end):
                 yield match.span()
+
+
+# A contraction's apostrophe, which people often leave out ("its not moving", "dont", "thats"); not where
+# leaving it out makes another word ("we're" -> "were", "we'll" -> "well", "i'll" -> "ill", "he'll" -> "hell").
+_CONTRACTION_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=(?:t|s|ve|m|re|ll)(?![a-z?]))")
+_APOSTROPHE_NEEDED = re.compile(r"(?:^|[^a-z])(?:we|i|he|she)$")
+
+
+def tolerate_missing_apostrophes(pattern: str) -> str:
+    """The pattern with each contraction's apostrophe optional (`don't` also matches `dont`), outside
+    character classes and look-behinds, and where dropping it makes no other word (`we're`, `we'll`)."""
+    if "'" not in pattern:
+        return pattern
+    out: list[str] = []
+    in_class = False  # inside [...]
+    groups: list[bool] = []  # for each open group: is it a look-behind (fixed width, left alone)?
+    escaped = False
+    for index, ch in enumerate(pattern):
+        out.append(ch)
+        if escaped:
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            groups.append(pattern.startswith(("(?<=", "(?<!"), index))
+        elif ch == ")" and groups:
+            groups.pop()
+        elif ch == "'" and not any(groups) and _CONTRACTION_APOSTROPHE.match(pattern, index):
+            following = pattern[index + 1 : index + 3]
+            if following in ("re", "ll") and _APOSTROPHE_NEEDED.search(pattern[:index]):
+                continue
+            out.append("?")
+    return "".join(out)
 
 
 _LITERALS: dict[str, tuple[str, ...] | None] = {}

@@ -19,6 +19,7 @@ from assistant.checks.ruleset import (
     complexity_rules,
     context_rules,
     required_literals,
+    tolerate_missing_apostrophes,
     trust_rules,
 )
 from assistant.text.document import Document
@@ -131,3 +132,27 @@ def test_windowed_matching_equals_full_text_matching_on_random_text(text):
     doc = Document(text)
     for rule in ALL_RULES:
         assert list(rule.matcher.finditer(doc)) == _reference(rule.matcher, doc)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("don't", "don'?t"),
+        ("it's not moving", "it'?s not moving"),
+        ("they'll", "they'?ll"),
+        ("we're", "we're"),  # "were" is another word
+        ("we'll", "we'll"),  # "well" too
+        ("i'll", "i'll"),
+        ("[']s", "[']s"),  # inside a character class
+        ("(?<!don't )x", "(?<!don't )x"),  # a look-behind must keep a fixed width
+    ],
+)
+def test_a_contractions_apostrophe_is_optional_where_leaving_it_out_makes_no_other_word(pattern, expected):
+    assert tolerate_missing_apostrophes(pattern) == expected
+
+
+def test_a_rule_written_with_an_apostrophe_hears_the_message_typed_without_one():
+    from assistant.checks.lint import find_trust_phrases
+
+    rule = "deadline-rigidity.deadline-doesnt-change"  # its patterns spell "doesn't", never "doesnt"
+    assert rule in {f.rule_id for f in find_trust_phrases("sorry but the deadline doesnt change.")}
