@@ -116,7 +116,8 @@ _WHEN = re.compile(
     r"\b(?:(?:by|before|on|until|for|at|in) )?(?:(?:this|next|the) (?!today|tonight|tomorrow))?"
     rf"(?P<date>{DATE_RE.pattern}"
     r"(?: (?:morning|afternoon|evening|night)|,? (?:at )?\d{1,2}(?:[:.]\d{2})? ?(?:am|pm)\b)?"
-    r"|(?:tomorrow|tmrw)(?: morning)?|today|tonight|"
+    r"|(?:tomorrow|tmrw)(?: morning)?|today|tonight|in the next (?:hour|\d+ (?:minutes|mins|hours|hrs))"
+    r"|within (?:the hour|an hour|\d+ (?:minutes|mins|hours|hrs|h))|"
     r"end of (?:the |this |next )?(?:day|week|month|quarter|sprint|year)"
     r"|(?:this|next) (?:week|sprint|month|quarter|year)"
     r"|(?:the )?\d{1,2}(?:st|nd|rd|th))\b",
@@ -144,7 +145,8 @@ _ASK = re.compile(
 )
 _NEED = re.compile(
     r"\b(?:need|needs|want|wants|asked for|asking for|requested)(?: (?:us|you) to (?:build|add|ship))? "
-    r"(?P<thing>(?:a|an|the|some|our) [^,.;:!?]*?)(?=[,.;:!?]|\s+(?:by|before|for|so|because|asap|today|tomorrow)\b|$)",
+    r"(?P<thing>(?:a|an|the|some|our) [^,.;:!?]*?)(?=[,.;:!?]|\s+(?:by|before|for|so|because|asap|today|tomorrow|within"
+    r"|in (?:the next|\d+|an?|one|two|three|a few|a couple)|this (?:morning|afternoon|week))\b|$)",
     re.I,
 )
 _OBJECT = re.compile(
@@ -297,6 +299,10 @@ def capture(clause: str) -> dict[str, str]:
             re.I,
         ):
             parts["thing"] = re.sub(r" (?:look|looks|seem|seems|appear|appears|feel|feels)\b.*$", "", thing)
+            if re.match(r"(?:make|get|have|let)\b", parts["ask"], re.I):  # "make the score panel show green"
+                parts["thing"] = re.sub(
+                    r" (?:show|display|say|return|render|load|come back|read|turn|go|stay)s?\b.*$", "", parts["thing"]
+                )
             if "target" in parts:  # "get the audit log down to 2 sprints": the thing is the audit log
                 target = re.escape(parts["target"])
                 cut = rf"\s+(?:down to|back to|closer to|to|in|under|within|at)\s+(?:an? )?{target}.*$"
@@ -593,6 +599,7 @@ CALL_REQUEST = re.compile(
 REASON_ASK = "It can't wait because [needs: why can't this wait, and what would it bump?]."
 SIZE_QUESTION = "What is driving the size, and is there a smaller version we could start with?"
 TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs should I know about?"
+DEMO_HONESTY_QUESTION = "Could we say on screen what is sample data or not built yet, so nobody is misled?"
 _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] = (
     # (category, the only rules it repairs (None: any), rules it never repairs, the question)
     ("interruption", None, frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
@@ -623,6 +630,17 @@ _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] 
         frozenset(),
         TRADE_OFF_QUESTION,
     ),
+    # a demo shortcut (hardcoded, stubbed, seeded) is honest once the audience is told: the question follows it
+    ("demo-pressure", None, frozenset(), DEMO_HONESTY_QUESTION),
+)
+# A clause that counts on the audience not noticing ("nobody will click past the first screen anyway",
+# "they won't know the difference") in a sentence with a demo finding: with no fact in it and little else, it goes.
+_COUNTS_ON_NOT_NOTICING = re.compile(
+    r"\b(?:nobody|nobodys|nobody's|no one|noone|they|the (?:client|customer|board|audience|investors?|execs?|minister)|"
+    r"board|investors|customers|people|he|she)\b[^,.;!?]{0,30}?\b(?:won'?t|wont|will not|not going to|isn'?t going to|"
+    r"aren'?t going to|going to|gonna|never|doesn'?t|don'?t|shouldn'?t|needs? to)\b[^,.;!?]{0,20}?\b(?:know|notice|"
+    r"check|click|look|tell|dig|see|realise|realize|find out|care)\b",
+    re.I,
 )
 
 
@@ -642,11 +660,66 @@ def repair_sentence(sentence: str, findings: list[Finding], *, reason_slot: bool
     repaired = _repair_whole(sentence, findings)
     if repaired and repaired != sentence and _sized_an_addition(sentence, repaired, findings):
         return _followed_by(repaired, IMPACT_QUESTION)
+    if repaired:  # "… Board won't dig in." left beside the demo template goes too
+        kept = (without_concealment(sentence_text, findings) for sentence_text in _split_sentences(repaired))
+        repaired = " ".join(kept)
+        repaired = re.sub(r"\s{2,}", " ", repaired).strip()
+    if repaired is None:  # what counts on the audience not noticing goes; the question follows what is left
+        sentence = without_concealment(sentence, findings)
+        if not sentence:
+            return sentence
     if repaired is None and (follow_up := _follow_up(sentence, findings)):
         if follow_up == REASON_ASK and not reason_slot:
             return None
         return _followed_by(sentence, follow_up)
     return repaired
+
+
+_ASKS_FIRST = re.compile(r"(?:can|could|would|will|should|shall|is|are|do|does|did|what|how|why|when|who)\b", re.I)
+
+
+def without_concealment(sentence: str, findings: list[Finding]) -> str:
+    """A sentence with a demo finding, minus its clauses that count on the audience not noticing (no fact in
+    them, little else besides); "" when nothing else is left, the sentence unchanged when none can go cleanly."""
+    if not any(f.category == "demo-pressure" for f in findings):
+        return sentence
+    pieces, cursor = [], 0  # cut at every comma, semicolon and dash: a short clause is not merged here
+    for cut in _CLAUSE_CUT.finditer(sentence):
+        pieces.append(_Clause(cursor, cut.start(), sentence[cursor : cut.start()]))
+        cursor = cut.end()
+    pieces.append(_Clause(cursor, len(sentence), sentence[cursor:]))
+    dropped = [
+        c
+        for c in pieces
+        if (hint := _COUNTS_ON_NOT_NOTICING.search(c.text))
+        and len(re.findall(r"\w+", c.text[: hint.start()] + c.text[hint.end() :])) <= 4
+        and not find_facts(c.text)
+    ]
+    if not dropped:
+        return sentence
+    if len(dropped) == len(pieces):
+        return ""
+    kept_text = []
+    for index, piece in enumerate(pieces):
+        if piece not in dropped:  # the clause with the cut mark after it, up to the next clause
+            kept_text.append(sentence[piece.start : pieces[index + 1].start if index + 1 < len(pieces) else None])
+    result = tidy_sentence(_CONNECTOR.sub("", "".join(kept_text).strip()).rstrip(" ,;:—–-"))
+    if result and not re.search(r"[.!?…]$", result):
+        asks = sentence.rstrip().endswith("?") or _ASKS_FIRST.match(result)
+        result += "?" if asks else "."
+    if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems_of(result):
+        return sentence
+    return result
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [text[start:end].strip() for start, end in Document(text).sentences] or [text]
+
+
+def sentence_problems_of(text: str) -> bool:
+    from assistant.checks.quality import sentence_problems
+
+    return bool(sentence_problems(text))
 
 
 IMPACT_QUESTION = "What would that change in the current plan?"

@@ -141,3 +141,26 @@ def test_a_quoted_bad_phrase_is_not_a_semantic_trust_finding() -> None:
 
 def test_a_pronoun_after_the_verb_is_not_the_thing_asked_for() -> None:
     assert "thing" not in capture("update me every hour pls")
+
+
+def test_a_demo_repair_drops_the_clause_that_counts_on_the_audience_not_noticing():
+    text = "For the board demo on Friday, hardcode the revenue chart so it looks live. They won't know the difference."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert "know the difference" not in repaired
+    assert "board demo" in repaired and "Friday" in repaired and "revenue chart" in repaired
+
+
+def test_a_demo_shortcut_no_template_can_rewrite_is_kept_and_followed_by_the_labelling_question():
+    from assistant.checks.fixes import DEMO_HONESTY_QUESTION
+
+    text = "Seed the leaderboard with 40 fake players before the Gamescom booth opens."
+    repaired, _ = repair_text(text, [semantic(text, "demo-pressure", text)])
+    assert repaired == f"{text} {DEMO_HONESTY_QUESTION}"
+
+
+def test_what_is_left_of_an_ask_after_its_concealment_clause_goes_is_still_a_question():
+    from assistant.checks.fixes import without_concealment
+
+    text = "Can we stub the Epic feed for Tuesday, nobody is gonna check."
+    kept = without_concealment(text, [semantic(text, "demo-pressure", text)])
+    assert kept == "Can we stub the Epic feed for Tuesday?"
