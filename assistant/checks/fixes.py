@@ -110,6 +110,14 @@ _AUDIENCE = [
     ),
     _EVENT,
 ]
+# The engineering team a sentence names ("the platform team", "dev team", "the backend devs"): a blame repair
+# keeps it, neutrally, as the people to look at what happened with ("look together with the platform team").
+_BLAMED_TEAM = re.compile(
+    r"\b(?P<team>(?:(?:the|our|your) )?(?!(?:sales|marketing|support|finance|legal|ops|customer|success|exec|"
+    r"leadership|design|account|cs|whole|same|other|entire|this|that|a|an|my)\b)"
+    r"(?:[\w-]+ )?(?:team|squad|devs|developers|engineers|maintainers))\b",
+    re.I,
+)
 _AUDIENCE_NAMES = {"board": "the board", "investor": "investors", "ceo": "the CEO", "client": "the client",
                    "customer": "the customer", "sales": "sales"}  # fmt: skip
 _WHEN = re.compile(
@@ -271,6 +279,10 @@ def capture(clause: str) -> dict[str, str]:
                 who = (m.group("article") or "the ") + who  # "council" -> "the council"; "Halden Lines" stays
             parts["audience"] = _AUDIENCE_NAMES.get(re.sub(r"^(?:the|our) ", "", who.lower()), _role(who))
             break
+    team = _BLAMED_TEAM.search(clause)
+    if team:  # "dev team" -> "the dev team"; "the platform team", "Team Atlas" stay
+        named = team.group("team")
+        parts["team"] = named if re.match(r"(?:the|our|your) |[A-Z]", named) else "the " + named
     if event and event.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
         parts["event"] = event.group("event") if event.group("article") else "the " + event.group("event")
     m = _WHEN.search(clause)
@@ -515,8 +527,15 @@ def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True)
         if start < cursor:
             continue
         original = text[start:end]
-        local = [f.model_copy(update={"start": f.start - start, "end": min(f.end, end) - start}) for f in found]
-        repaired = repair_sentence(original, local, reason_slot=reason_slot)
+        marker = _LIST_MARKER.match(original)  # "- Once again the platform team…": the bullet stays a bullet
+        head = marker.end() if marker else 0
+        local = [
+            f.model_copy(update={"start": max(f.start - start - head, 0), "end": min(f.end, end) - start - head})
+            for f in found
+        ]
+        repaired = repair_sentence(original[head:], local, reason_slot=reason_slot)
+        if repaired is not None and head:
+            repaired = original[:head] + repaired if repaired else ""
         if repaired:  # the sentence before it: the tail of what is already written, never the whole prefix
             tail = ("".join(pieces[-2:]) + text[cursor:start])[-_TAIL:]
             repaired = without_repeats(tail, repaired, original, written)
@@ -530,6 +549,9 @@ def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True)
     if re.search(r"\w", text) and not re.search(r"\w", repaired_text):  # nothing left: keep the draft visible
         return text, [Repair(r.start, r.end, r.original, r.original, r.findings, kept=True) for r in repairs]
     return repaired_text, repairs
+
+
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+(?=\S)")
 
 
 # The repairs' questions about what a change does to the plan, and about showing a demo honestly: one of each

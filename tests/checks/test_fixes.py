@@ -164,3 +164,11 @@ def test_what_is_left_of_an_ask_after_its_concealment_clause_goes_is_still_a_que
     text = "Can we stub the Epic feed for Tuesday, nobody is gonna check."
     kept = without_concealment(text, [semantic(text, "demo-pressure", text)])
     assert kept == "Can we stub the Epic feed for Tuesday?"
+
+
+def test_a_repaired_bullet_stays_a_bullet_and_keeps_the_team_it_blamed():
+    text = "Notes\n- Live blog froze at 23:10.\n- Once again the platform team didn't load test it. Hugo to follow up."
+    span = "Once again the platform team didn't load test it."
+    repaired, _ = repair_text(text, [semantic(text, "blame", span)])
+    assert "\n- Can we look together with the platform team at what happened" in repaired
+    assert "Hugo to follow up." in repaired and "- Live blog froze at 23:10." in repaired
