@@ -110,6 +110,22 @@ _AUDIENCE = [
     ),
     _EVENT,
 ]
+# The PM's own picture of how it is built ("its a websocket and some divs, right?"): a trivializing repair
+# keeps it as their guess and asks what it misses.
+_MECHANISM_GUESS = re.compile(
+    r"\b(?:it'?s|its|this is|this one'?s|that'?s|thats|it is) (?:just |basically |literally |only |really )?"
+    r"(?P<guess>(?:a|an|one|two) (?!(?:quick|small|tiny|simple|easy|trivial|minor|little|few)\b)[^,.;:!?]{1,60}?)"
+    r"(?=,? (?:no|right|yeah)\?|, nothing (?:fancy|more|else)|\.? nothing fancy|[.!?;]|$)",
+    re.I,
+)
+# What happens on a date, as the PM stated it ("Go-live is 3 March", "the Next Fest build is due Feb 3"): a
+# rigid date's repair says it as "Go-live on 3 March matters to us", keeping what the date is for.
+_DATED = re.compile(
+    r"(?:(?:and|but|so) )?(?P<subject>(?:the |our )?[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){0,3}?) "
+    r"(?:is|stays|remains|is still|(?P<due>is due)|is (?:locked|set|fixed)(?: in)?(?: for| on| at)?|lands|happens)"
+    rf"(?: on| for)? (?P<date>{DATE_RE.pattern})",
+    re.I,
+)
 # The engineering team a sentence names ("the platform team", "dev team", "the backend devs"): a blame repair
 # keeps it, neutrally, as the people to look at what happened with ("look together with the platform team").
 _BLAMED_TEAM = re.compile(
@@ -192,9 +208,10 @@ _TARGETS = [
     )
     for words in _TARGET_WORDS
 ]
+_SIZED = r"(?:the |this |our |that |a |an )?[\w -]{1,50}?"  # what an estimate is for: "8 points for a dropdown"
 _ESTIMATE_GIVEN = [
     re.compile(
-        rf"\b(?P<estimate>{_COUNT})(?: for (?:the |this |our |that )?[\w -]{{1,30}}?)? (?:seems|feels|is|sounds|looks)"
+        rf"\b(?P<estimate>{_COUNT})(?: for (?P<what>{_SIZED}))? (?:seems|feels|is|sounds|looks)"
         r" (?:like )?(?:(?:a bit|a little|kinda|kind of|pretty|quite|really|way|so|very|super|too) )?"
         r"(?:a lot|much|high|long|inflated|padded|steep|excessive|crazy|insane|a stretch|big|heavy)",
         re.I,
@@ -205,6 +222,10 @@ _ESTIMATE_GIVEN = [
     ),
     re.compile(
         rf"\b(?:our|the|your|their|this) (?:number|estimate) (?:(?:is|of|was) )?(?P<estimate>{_COUNT})(?!\w)", re.I
+    ),
+    re.compile(  # incredulity: "13 points, really?", "2 sprints??"
+        rf"^\W*(?P<estimate>{_COUNT})(?: for (?P<what>{_SIZED}))?\s*(?:\?+|,?\s*(?:really|seriously|srsly|for real)\b)",
+        re.I,
     ),
     re.compile(
         r"\b(?:team|you|they|eng\w*|devs?|(?-i:[A-Z][a-z]+)) (?:said|estimated|quoted|put|gave|came back with)"
@@ -230,6 +251,8 @@ def estimate_numbers(clause: str) -> dict[str, str]:
         m = pattern.search(clause)
         if m:
             parts["estimate"] = m.group("estimate")
+            if m.groupdict().get("what"):  # "8 points for a dropdown seems a lot": the dropdown is the thing
+                parts["sized"] = m.group("what")
             break
     for pattern in _TARGETS if _ASKS_FOR_NUMBER.search(clause) else _TARGETS[:1]:
         target = next(
@@ -279,6 +302,12 @@ def capture(clause: str) -> dict[str, str]:
                 who = (m.group("article") or "the ") + who  # "council" -> "the council"; "Halden Lines" stays
             parts["audience"] = _AUDIENCE_NAMES.get(re.sub(r"^(?:the|our) ", "", who.lower()), _role(who))
             break
+    guess = _MECHANISM_GUESS.search(clause)
+    if guess:
+        parts["guess"] = guess.group("guess")
+    dated = _DATED.match(clause.strip(" ,;:—–-"))  # the clause states it; not "I know X is hard but Y is due Feb 3"
+    if dated and not re.fullmatch(r"(?:the |our )?(?:date|deadline|it|this|that|timeline|day)", dated["subject"], re.I):
+        parts["dated"] = f"{dated['subject']} {'due' if dated['due'] else 'on'} {_calendar_cased(dated['date'])}"
     team = _BLAMED_TEAM.search(clause)
     if team:  # "dev team" -> "the dev team"; "the platform team", "Team Atlas" stay
         named = team.group("team")
@@ -560,6 +589,7 @@ _DEMO_INTRO = re.compile(r"We have a demo (?:coming up|on \S+)\.$")
 _QUESTION_FAMILIES = (
     ("impact question", re.compile(r"\b(?:change|affect)s? (?:in )?(?:the current plan|\S+ \S+\?)", re.I)),
     ("demo question", re.compile(r"\bshow honestly\b|\bso nobody is misled\b", re.I)),
+    ("trade-off question", re.compile(r"\bwhat trade-offs should I know about\?", re.I)),
 )
 _TAIL = 400  # characters of the text before a repair searched for the sentence it might repeat
 _FILLER = frozenset(
@@ -904,10 +934,19 @@ def _template_for(
         return None
     facts = find_facts(clause) + find_subjects(clause) + named_things(clause, damaged or [])
     parts = capture(clause)
+    own_time = parts.get("date", "") if finding.category == "interruption" else ""  # the flagged clause's own time
     # The engineers' number and the counter-offer come from the flagged clause only: said elsewhere in the
     # sentence ("I know the team said 6 weeks, but can we do it in 3?"), the kept clause already says them.
     parts.update({k: v for k, v in capture(context).items() if k not in parts and k not in _CLAUSE_ONLY})
     for template in templates:
+        if "{thing}" in template.lower() and _A_TIME_NOT_A_THING.fullmatch(parts.get("thing", "")):
+            continue  # "prioritize it for the next release": the release is when, not what is needed
+        if "in {number}" in template and parts.get("number", "").lower() == parts.get("estimate", "-").lower():
+            continue  # the number is the engineers' estimate ("13 points, really?"), not a size to ship in
+        if own_time and not re.search(r"\{(?:when|date)\}", template) and own_time.lower() not in template.lower():
+            continue  # "rerun today" never becomes "rerun soon": the PM's time stays, the reason slot follows
+        if template.startswith("This date") and not _NAMES_A_DATE.search(context):
+            continue  # "I know you'll find a way" names no date for "this date" to point at
         if finding.category in _CONTENT_CHECKED and "{" not in template and _carries_content(clause, template):
             continue  # a stock sentence would erase what the clause asks for
         if not template and ("?" in clause or _STATES_A_NEED.search(clause) or _carries_content(clause, template, 1)):
@@ -920,6 +959,16 @@ def _template_for(
     return None
 
 
+_A_TIME_NOT_A_THING = re.compile(
+    r"(?:the |this |our |a )?(?:next |upcoming |current |coming )?(?:release|sprint|version|milestone|week|month"
+    r"|quarter|cycle|iteration|build|deploy|train)",
+    re.I,
+)
+_NAMES_A_DATE = re.compile(
+    rf"{DATE_RE.pattern}|\b(?:date|deadline|due|launch|launches|go-?live|release|cutover|timeline|day|week|sprint"
+    r"|today|tomorrow|tonight|eod|eow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
 _NAMED_THING = re.compile(
     r"\b(?:the|a|an|our|their|your|his|her|my|this|that|these|those|its|all|every|each|for|of|on|in|with|from|about)"
     r"\s+((?:[A-Za-z][\w-]*\s+)?[A-Za-z][\w-]{3,})",

@@ -172,3 +172,16 @@ def test_a_repaired_bullet_stays_a_bullet_and_keeps_the_team_it_blamed():
     repaired, _ = repair_text(text, [semantic(text, "blame", span)])
     assert "\n- Can we look together with the platform team at what happened" in repaired
     assert "Hugo to follow up." in repaired and "- Live blog froze at 23:10." in repaired
+
+
+def test_urgency_repaired_keeps_the_pms_time_and_who_asked_never_softening_today_to_soon():
+    text = "- Ops wants the driver payout report rerun today, top priority, everyone else pauses until it's out"
+    repaired, _ = repair_text(text, [semantic(text, "interruption", text)])
+    assert "Ops" in repaired and "today" in repaired and "soon" not in repaired
+    assert repaired.startswith("- ")
+
+
+def test_a_trade_off_question_is_asked_once_per_message():
+    text = "The launch is on May 3, no matter what. You'll find a way, you always do."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert repaired.count("what trade-offs should I know about?") <= 1
