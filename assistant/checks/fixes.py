@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from assistant.checks.facts import CALENDAR_WORDS, DATE_RE, fact_kept, find_estimates, find_facts, find_subjects
+from assistant.checks.quality import sentence_problems
 from assistant.checks.ruleset import trust_rules
 from assistant.schemas import SEVERITY_RANK, Finding
 from assistant.text.document import Document
@@ -759,19 +760,13 @@ def without_concealment(sentence: str, findings: list[Finding]) -> str:
     if result and not re.search(r"[.!?…]$", result):
         asks = sentence.rstrip().endswith("?") or _ASKS_FIRST.match(result)
         result += "?" if asks else "."
-    if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems_of(result):
+    if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
         return sentence
     return result
 
 
 def _split_sentences(text: str) -> list[str]:
     return [text[start:end].strip() for start, end in Document(text).sentences] or [text]
-
-
-def sentence_problems_of(text: str) -> bool:
-    from assistant.checks.quality import sentence_problems
-
-    return bool(sentence_problems(text))
 
 
 IMPACT_QUESTION = "What would that change in the current plan?"
