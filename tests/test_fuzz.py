@@ -173,7 +173,8 @@ def check_rewrite(text: str) -> None:
     for claim in find_invented_claims(result.text, [text, TEMPLATES]):
         # A claim may be pieces of the draft glued by punctuation (pinned below); never a new word or number.
         assert all(fold(piece) in known for piece in re.findall(r"[^\W_]+", claim)), claim
-    source_estimates = {_squash(e) for e in find_estimates(text + "\n" + TEMPLATES)}
+    # Each source on its own: glued together, an unclosed "[" in the draft would open a slot over the templates.
+    source_estimates = {_squash(e) for e in find_estimates(text) + find_estimates(TEMPLATES)}
     assert {_squash(e) for e in find_estimates(result.text)} <= source_estimates
 
 
@@ -191,6 +192,7 @@ FOUND = (
     ":Can we just add it?",  # the rewrite's own 'Could' was reported as invented
     "Plan B shouldn't affect the timeline.2 teams asked.",  # _tidy fused 'B .2' into the claim 'B.2'
     "A0  A.\u03a30",  # the check itself: 'A.Σ0'.lower() has a final sigma, 'Σ0'.lower() does not
+    "[A:0D",  # the check itself: the draft's unclosed '[' glued to the templates blanked its own '0D'
 )
 
 
