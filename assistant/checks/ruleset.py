@@ -503,7 +503,8 @@ def _load_raw(name: str) -> list[dict]:
             p for rule in rules if isinstance(rule, dict) for key in ("patterns", "antipatterns")
             for p in rule.get(key) or [] if isinstance(p, str)
         }  # fmt: skip
-        literals = {p: required_literals(p) for p in patterns}
+        # keyed as _LazyPattern sees them: with each contraction's apostrophe made optional
+        literals = {q: required_literals(q) for q in {tolerate_missing_apostrophes(p) for p in patterns}}
         try:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
@@ -517,7 +518,7 @@ def _load_raw(name: str) -> list[dict]:
     return rules
 
 
-_CACHE_FORMAT = b"rules-cache-v2"
+_CACHE_FORMAT = b"rules-cache-v3"
 
 
 def _validated(name: str, kind: type) -> list:

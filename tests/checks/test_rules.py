@@ -216,6 +216,18 @@ def test_parsed_rules_are_cached_by_file_hash_and_rebuilt_when_the_file_changes(
     assert len(list((tmp_path / "cache" / "rules").glob("trust-trivializing-*.json"))) == 1  # the old one is gone
 
 
+def test_the_cache_holds_the_literals_of_the_patterns_as_matched_so_a_cached_load_derives_none(tmp_path, monkeypatch):
+    from assistant.checks import ruleset
+
+    monkeypatch.setenv("ASSISTANT_CACHE_DIR", str(tmp_path / "cache"))
+    raw = ruleset._load_raw("trust/trivializing.yaml")  # writes the cache
+    monkeypatch.setattr(ruleset, "_LITERALS", {})
+    assert ruleset._load_raw("trust/trivializing.yaml") == raw  # reads it back into _LITERALS
+    matched = {ruleset.tolerate_missing_apostrophes(p) for rule in raw for p in rule.get("patterns", [])}
+    assert any("'?" in p for p in matched)  # the apostrophe-tolerant forms, not the file's spelling
+    assert matched <= set(ruleset._LITERALS)
+
+
 def test_an_unwritable_cache_dir_still_loads_the_rules(tmp_path, monkeypatch):
     from assistant.checks import ruleset
 
