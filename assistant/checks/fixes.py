@@ -446,16 +446,21 @@ class _Clause:
     text: str
 
 
-def clauses(sentence: str) -> list[_Clause]:
-    """The sentence cut at commas, semicolons, colons and dashes; a piece without a verb joins its neighbour."""
+def _cut_pieces(sentence: str) -> list[_Clause]:
+    """The sentence cut at every comma, semicolon, colon and dash, nothing merged."""
     pieces: list[_Clause] = []
     cursor = 0
     for m in _CLAUSE_CUT.finditer(sentence):
         pieces.append(_Clause(cursor, m.start(), sentence[cursor : m.start()]))
         cursor = m.end()
     pieces.append(_Clause(cursor, len(sentence), sentence[cursor:]))
+    return pieces
+
+
+def clauses(sentence: str) -> list[_Clause]:
+    """The sentence cut at commas, semicolons, colons and dashes; a piece without a verb joins its neighbour."""
     merged: list[_Clause] = []
-    for piece in pieces:
+    for piece in _cut_pieces(sentence):
         address = len(merged) == 1 and merged[0].start == 0 and _ADDRESS.fullmatch(merged[0].text.strip())
         if merged and not address and (not is_clause(piece.text) or not is_clause(merged[-1].text)):
             last = merged.pop()
@@ -736,11 +741,7 @@ def without_concealment(sentence: str, findings: list[Finding]) -> str:
     them, little else besides); "" when nothing else is left, the sentence unchanged when none can go cleanly."""
     if not any(f.category == "demo-pressure" for f in findings):
         return sentence
-    pieces, cursor = [], 0  # cut at every comma, semicolon and dash: a short clause is not merged here
-    for cut in _CLAUSE_CUT.finditer(sentence):
-        pieces.append(_Clause(cursor, cut.start(), sentence[cursor : cut.start()]))
-        cursor = cut.end()
-    pieces.append(_Clause(cursor, len(sentence), sentence[cursor:]))
+    pieces = _cut_pieces(sentence)  # a short clause is not merged here: it may be the one that goes
     dropped = [
         c
         for c in pieces
