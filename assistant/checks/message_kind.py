@@ -57,13 +57,15 @@ _AGREEMENT = re.compile(
 
 # Notes of a meeting, retro or workshop (a heading line saying so): a record of what was said, not a request.
 _NOTES_HEADING = re.compile(
-    r"\A\s*(?:#+\s*)?[^\n]{0,60}(?:\b(?:notes|minutes|recap|retro|retrospective|workshop|dry[- ]run)\b[^\n]{0,50}\n"
+    r"\A\s*(?:attendees|present|participants)\s*:"
+    r"|\A\s*(?:#+\s*)?[^\n]{0,60}(?:\b(?:notes|minutes|recap|retro|retrospective|workshop|dry[- ]run)\b[^\n]{0,50}\n"
     r"(?:attendees|present|\s*[-*•])|\b(?:sync|meeting|call|standup|review)\b[^\n]{0,50}\n(?:attendees|present)\b)",
     re.I,
 )
 # The writer owning the work they mention ("the typo is mine, I'll push the fix"): an FYI, not a request.
 _OWN_WORK_FYI = re.compile(
-    r"\b(?:(?:is|was) (?:all )?mine\b|my (?:bad|mistake)"
+    r"\b(?:(?:is|was) (?:all )?mine\b|my (?:bad|mistake|fault)"
+    r"|(?:that|it|this|this one|that one)'?s on me|i underestimated"
     r"|i'?ll (?:push|ship|deploy|merge) (?:the |a |my )?(?:fix|patch|change))",
     re.I,
 )
