@@ -127,6 +127,16 @@ _DATED = re.compile(
     rf"(?: on| for)? (?P<date>{DATE_RE.pattern})",
     re.I,
 )
+# A date named together with what happens on it ("the 14 June cutover", "delivery date of 1 Dec"): a date
+# repair keeps both ("The 14 June cutover matters to us"), not the bare date.
+_DATE_EVENT = (
+    "cutover|launch|go-?live|release|rollout|migration|deadline|milestone|filing|submission|delivery(?: date)?"
+)
+_DATED_EVENT = re.compile(
+    rf"(?P<a>(?:the |our )?(?:{DATE_RE.pattern}) (?:{_DATE_EVENT}))\b"
+    rf"|(?P<b>(?:the |our )?(?:{_DATE_EVENT}|release date|due date) (?:of|on) (?:{DATE_RE.pattern}))",
+    re.I,
+)
 # The engineering team a sentence names ("the platform team", "dev team", "the backend devs"): a blame repair
 # keeps it, neutrally, as the people to look at what happened with ("look together with the platform team").
 _BLAMED_TEAM = re.compile(
@@ -309,6 +319,9 @@ def capture(clause: str) -> dict[str, str]:
     dated = _DATED.match(clause.strip(" ,;:—–-"))  # the clause states it; not "I know X is hard but Y is due Feb 3"
     if dated and not re.fullmatch(r"(?:the |our )?(?:date|deadline|it|this|that|timeline|day)", dated["subject"], re.I):
         parts["dated"] = f"{dated['subject']} {'due' if dated['due'] else 'on'} {_calendar_cased(dated['date'])}"
+    elif dated_event := _DATED_EVENT.search(clause):
+        phrase = dated_event.group("a") or dated_event.group("b")
+        parts["dated"] = phrase if re.match(r"(?:the|our) ", phrase, re.I) else "the " + phrase
     team = _BLAMED_TEAM.search(clause)
     if team:  # "dev team" -> "the dev team"; "the platform team", "Team Atlas" stay
         named = team.group("team")

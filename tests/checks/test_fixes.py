@@ -185,3 +185,14 @@ def test_a_trade_off_question_is_asked_once_per_message():
     text = "The launch is on May 3, no matter what. You'll find a way, you always do."
     repaired, _ = repair_text(text, find_trust_phrases(text))
     assert repaired.count("what trade-offs should I know about?") <= 1
+
+
+@pytest.mark.parametrize(
+    ("clause", "dated"),
+    [
+        ("Shouldn't affect the timeline, the 14 June cutover stays as is.", "the 14 June cutover"),
+        ("Minor addition, delivery date of 1 Dec unchanged and not negotiable.", "the delivery date of 1 Dec"),
+    ],
+)
+def test_a_date_named_with_its_event_is_captured_whole_so_the_date_repair_keeps_what_happens_on_it(clause, dated):
+    assert capture(clause)["dated"] == dated
