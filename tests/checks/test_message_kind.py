@@ -95,3 +95,14 @@ def test_a_confirmation_of_what_was_agreed_is_an_agreement() -> None:
 
 def test_a_feature_heading_named_sync_is_still_a_request() -> None:
     assert message_kind("Salesforce sync\n- two-way sync of contacts\n- nightly") == "request"
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Attendees: Lucia, Ben, Mohammed\n- Reviewed no-show data: 18% in August\n- Ben to share the SMS cost estimate",
+        "Hi Jonas, I underestimated the pricing research. That's on me. The final deck will be in your inbox Friday.",
+    ],
+)
+def test_meeting_notes_without_a_heading_and_an_apology_for_own_work_are_announcements(draft: str) -> None:
+    assert message_kind(draft) == "announcement"
