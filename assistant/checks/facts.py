@@ -182,10 +182,49 @@ def names_a_time(text: str) -> bool:
 _VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ \t]+)?([A-Z][a-z]+)(?=,|[ \t]+[—–-])")
 
 
+# A name that opens a sentence as its subject, doing what people do ("Helen pointed out …", "Paylo built the
+# same feature in 6 weeks"), or addressed with no comma ("Lukas you put 5 days on it", "Anton come on, …"):
+# the first word of a sentence is capitalised anyway, so only these contexts make it a fact.
+_PERSON_VERBS = (
+    r"pointed out|asked|said|says|mentioned|told|flagged|confirmed|noted|raised|suggested|reported|promised|"
+    r"requested|wants|wanted|thinks|thought|built|shipped|agreed|proposed|estimated|wrote|is asking|was asking|"
+    r"has asked|will present|presents|demoed|signed off|escalated|complained|pinged|emailed|called"
+)
+_SUBJECT_NAME = re.compile(rf"(?-i:([A-Z][a-z]+))(?:'s|’s)?[ \t]+(?:{_PERSON_VERBS})\b")
+_VOCATIVE_NEXT = (
+    r"you\b|u\b|come on\b|honestly\b|seriously\b|this (?:isn'?t|is not|wasn'?t|was not)\b|why\b|did you\b|"
+    r"can you\b|could you\b|any (?:update|news|eta)\b"
+)
+_BARE_VOCATIVE = re.compile(rf"(?:^|\n)[ \t]*(?:[-*•][ \t]+)?(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))"
+                            rf"(?=[ \t]+(?:{_VOCATIVE_NEXT}))", re.I)
+_LEADING_VOCATIVE = re.compile(
+    rf"[ \t]*(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))"
+    rf"(?:[ \t]+(?:come on|honestly|seriously),?[ \t]+|[ \t]+(?=(?:{_VOCATIVE_NEXT})))",
+    re.I,
+)
+
+
+def leading_vocative(sentence: str) -> re.Match[str] | None:
+    """A name addressed at the very start of a sentence with no comma after it ("Lukas you put 5 days on it",
+    "Anton come on, 2 weeks?"); group 1 is the name, the match ends where the sentence proper starts."""
+    match = _LEADING_VOCATIVE.match(sentence)
+    if match and match.group(1) not in _NOT_OWNERS | _NOT_NAMES:
+        return match
+    return None
+
+
+_NOT_NAMES = frozenset(
+    """Someone Somebody Everyone Everybody Nobody Anyone Anybody He She They You It Me Him Her Them One Nothing
+    Thank Thanks See Told Tell Have Mind Love Miss Bless Hope Guess Bet Wish Got Get Let Make Help Sorry Ask
+    Remind Send Show Give Bring Take Check Ping Call Need Want Sure Okay Ok Whatever Maybe Unless Otherwise
+    Trust Believe Promise Swear Mean Meant Told Warned Said Asked Bug Client Customer Customers User Users
+    Explain Figure Wonder Know Find Look Ask Guys Folks Team All Everyone Hey Hi Hello Ok So Oh Honestly""".split()
+)
 _MAYBE_FACT = re.compile(
     rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"
     r"day|week|month|sprint|quarter|year|hour|"
-    r"tomorrow|tmrw|tmr\b|tonight|afternoon|morning|point|the \d",
+    r"tomorrow|tmrw|tmr\b|tonight|afternoon|morning|point|the \d|"
+    rf"(?-i:[A-Z][a-z]+)(?:'s|’s)?[ \t]+(?:{_PERSON_VERBS}|{_VOCATIVE_NEXT})",
     re.I,
 )
 
@@ -211,6 +250,12 @@ def find_facts(text: str) -> list[str]:
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
     facts += [m.group(0) for m in _CLOCK_TIME.finditer(text)]
     facts += [m.group(1) for m in _ACTION_OWNER.finditer(text) if m.group(1) not in _NOT_OWNERS]
+    facts += [
+        m.group(1)
+        for m in _SUBJECT_NAME.finditer(text)
+        if m.group(1) not in _NOT_OWNERS and m.group(1) not in _NOT_NAMES and _at_sentence_start(text, m.start())
+    ]
+    facts += [m.group(1) for m in _BARE_VOCATIVE.finditer(text) if m.group(1) not in _NOT_OWNERS | _NOT_NAMES]
     unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
     if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
         return unique

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from assistant.checks.facts import CALENDAR_WORDS, DATE_RE, fact_kept, find_estimates, find_facts, find_subjects
+from assistant.checks.facts import (
+    CALENDAR_WORDS,
+    DATE_RE,
+    fact_kept,
+    find_estimates,
+    find_facts,
+    find_subjects,
+    leading_vocative,
+)
 from assistant.checks.quality import sentence_problems
 from assistant.checks.ruleset import trust_rules
 from assistant.schemas import SEVERITY_RANK, Finding
@@ -623,6 +631,9 @@ def _content_words(sentence: str) -> set[str]:
     return {re.sub(r"(?<=\w\w\w)(?:ed|s)$", "", w) for w in words if w not in _FILLER}
 
 
+_REPAIRED_ADDRESS = re.compile(r"[A-Z][a-z]+, (?=[A-Z])")  # what `_addressed` writes in front of a repair
+
+
 def without_repeats(before: str, repaired: str, original: str = "", written: set[str] | None = None) -> str:
     """The repaired text minus any of its sentences that only repeat the sentence just before it ("Date is
     fixed at 30 Nov. The date is fixed." -> the second goes; "This is needed soon. We need this soon." -> so
@@ -643,8 +654,9 @@ def without_repeats(before: str, repaired: str, original: str = "", written: set
             if "demo question" in written and _DEMO_INTRO.match(sentence):
                 continue  # "We have a demo coming up." after the demo was already asked about
             family = next((name for name, pattern in _QUESTION_FAMILIES if pattern.search(sentence)), None)
-            key = family or " ".join(sorted(words))
-            if key in written:
+            address = _REPAIRED_ADDRESS.match(sentence)  # "Mateo, I'd like us to look together …"
+            key = family or " ".join(sorted(_content_words(sentence[address.end() :]) if address else words))
+            if key in written and not address:  # an addressed one stays: the name must not go with it
                 continue
             written.add(key)
         kept.append(sentence)
@@ -829,6 +841,9 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     findings = [f for f in findings if _rule_repair(f).action != "leave"]
     if not findings:
         return sentence
+    vocative = leading_vocative(sentence)
+    if vocative and all(f.start >= vocative.end() for f in findings):
+        return _addressed(sentence, vocative, findings)
     phrase_level = [f for f in findings if _rule_repair(f).action != "sentence"]
     # A sentence-level finding inside a phrase edit's span ("tiny thing" in "one more tiny thing") is the
     # same damage: the phrase edit repairs it, the PM's other words stay.
@@ -895,6 +910,20 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     if address:
         result = address + (result[:1].lower() + result[1:] if _lower_ok(result) else result)
     return result if _clean_result(result, sentence, facts) else None
+
+
+def _addressed(sentence: str, vocative: re.Match[str], findings: list[Finding]) -> str | None:
+    """A sentence that opens by addressing someone with no comma ("Lukas you put 5 days on it, …"): the rest
+    is repaired on its own and the name stays in front of it ("Lukas, the estimate is 5 days. …"); a filler
+    after the name ("come on", "seriously") goes with the damage."""
+    offset = vocative.end()
+    rest = sentence[offset:]
+    shifted = [f.model_copy(update={"start": f.start - offset, "end": f.end - offset}) for f in findings]
+    repaired = _repair_whole(rest[:1].upper() + rest[1:], shifted)
+    if not repaired:
+        return None  # nothing cleanly repaired (or nothing left but the name): the finding stays visible
+    repaired = repaired[:1].lower() + repaired[1:] if _lower_ok(repaired) else repaired
+    return f"{sentence[:vocative.end(1)].strip()}, {repaired}"
 
 
 # An opening prepositional phrase with no verb ("For Friday's Contoso pilot review", "Before the board demo").

@@ -86,3 +86,24 @@ def test_a_sentence_repair_that_would_drop_what_the_clause_names_is_not_used():
 def test_a_section_label_is_not_read_as_a_name_being_addressed():
     body = rewrite("HL7 estimate came back at 3 sprints. Action: Kwame to re-estimate and bring it down.").text
     assert "Action," not in body
+
+
+def test_a_name_opening_a_sentence_as_its_subject_is_a_fact_to_keep():
+    from assistant.checks.facts import find_facts
+
+    assert "Helen" in find_facts("- Helen pointed out the agency did it in 3 and asked if eng can match that.")
+    assert "Paylo" in find_facts("Paylo built the same feature in 6 weeks, so we should match that.")
+    assert "Sales" in find_facts("Sales asked for per-team filters.")
+    assert find_facts("Someone asked for this.") == [] and find_facts("Thank you for the fix.") == []
+
+
+def test_a_name_addressed_without_a_comma_is_kept_in_front_of_the_repair():
+    from assistant.checks.facts import find_facts
+
+    assert "Lukas" in find_facts("Lukas you put 5 days on it, can we say 2 and call it done?")
+    assert find_facts("Fix this now.") == [] and find_facts("Explain why this broke.") == []
+    body = rewrite("Lukas you put 5 days on it, can we say 2 and call it done?").text
+    assert body.startswith("Lukas, ") and "5 days" in body and "call it done" not in body
+    body = rewrite("Mateo this isnt what we asked for. how did this get through review??").text
+    assert body.startswith("Mateo, ") and "isnt what we asked for" not in body
+    assert body.count("look together") == 1  # the second blame sentence's repair is not written twice
