@@ -184,22 +184,23 @@ _VOCATIVE = re.compile(r"(?:^|\n)[ \t]*(?:(?:hi|hey|hello|dear|thanks|morning)[ 
 
 # A name that opens a sentence as its subject, doing what people do ("Helen pointed out …", "Paylo built the
 # same feature in 6 weeks"), or addressed with no comma ("Lukas you put 5 days on it", "Anton come on, …"):
-# the first word of a sentence is capitalised anyway, so only these contexts make it a fact.
-_PERSON_VERBS = (
+# the first word of a sentence is capitalised anyway, so only these contexts make it a fact. (Public: the
+# questions tell people from systems with the same words.)
+PERSON_VERBS = (
     r"pointed out|asked|said|says|mentioned|told|flagged|confirmed|noted|raised|suggested|reported|promised|"
     r"requested|wants|wanted|thinks|thought|built|shipped|agreed|proposed|estimated|wrote|is asking|was asking|"
     r"has asked|will present|presents|demoed|signed off|escalated|complained|pinged|emailed|called"
 )
-_SUBJECT_NAME = re.compile(rf"(?-i:([A-Z][a-z]+))(?:'s|’s)?[ \t]+(?:{_PERSON_VERBS})\b")
-_VOCATIVE_NEXT = (
+_SUBJECT_NAME = re.compile(rf"(?-i:([A-Z][a-z]+))(?:'s|’s)?[ \t]+(?:{PERSON_VERBS})\b")
+VOCATIVE_NEXT = (
     r"you\b|u\b|come on\b|honestly\b|seriously\b|this (?:isn'?t|is not|wasn'?t|was not)\b|why\b|did you\b|"
     r"can you\b|could you\b|any (?:update|news|eta)\b"
 )
 _BARE_VOCATIVE = re.compile(rf"(?:^|\n)[ \t]*(?:[-*•][ \t]+)?(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))"
-                            rf"(?=[ \t]+(?:{_VOCATIVE_NEXT}))", re.I)
+                            rf"(?=[ \t]+(?:{VOCATIVE_NEXT}))", re.I)
 _LEADING_VOCATIVE = re.compile(
     rf"[ \t]*(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))"
-    rf"(?:[ \t]+(?:come on|honestly|seriously),?[ \t]+|[ \t]+(?=(?:{_VOCATIVE_NEXT})))",
+    rf"(?:[ \t]+(?:come on|honestly|seriously),?[ \t]+|[ \t]+(?=(?:{VOCATIVE_NEXT})))",
     re.I,
 )
 
@@ -224,7 +225,7 @@ _MAYBE_FACT = re.compile(
     rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"
     r"day|week|month|sprint|quarter|year|hour|"
     r"tomorrow|tmrw|tmr\b|tonight|afternoon|morning|point|the \d|"
-    rf"(?-i:[A-Z][a-z]+)(?:'s|’s)?[ \t]+(?:{_PERSON_VERBS}|{_VOCATIVE_NEXT})",
+    rf"(?-i:[A-Z][a-z]+)(?:'s|’s)?[ \t]+(?:{PERSON_VERBS}|{VOCATIVE_NEXT})",
     re.I,
 )
 

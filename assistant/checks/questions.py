@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from assistant.checks.context import capitalised_by_place, not_a_system
-from assistant.checks.facts import DATE_RE, find_estimates, find_facts
+from assistant.checks.facts import DATE_RE, PERSON_VERBS, VOCATIVE_NEXT, find_estimates, find_facts
 from assistant.checks.fixes import capture, fill
 from assistant.schemas import AmbiguityFinding, ComplexityFlag, ContextElement, Question
 from assistant.text.document import Document
@@ -33,7 +33,12 @@ _DEPENDENCY_QUESTION = (
     "Which other teams, vendors or reviews (for example legal or security) does this depend on, "
     "and when should we bring them in?"
 )
-_CUSTOMER_CUE = re.compile(r"(?:\b(?:for|customer|client|promised|told|to|with)\s+)$", re.I)
+_CUSTOMER_CUE = re.compile(
+    r"(?:\b(?:for|customer|client|promised|told|with)\s+|(?<!share )(?<!send )(?<!post )(?<!push )(?<!sync )"
+    r"(?<!export )(?<!upload )(?<!move )(?<!moved )(?<!connect )(?<!link )(?<!add )(?<!migrate )(?<!switch )"
+    r"(?<!sent )(?<!pushed )(?<!posted )(?<!synced )(?<!exported )\bto\s+)$",
+    re.I,
+)
 _DATE_FACT = re.compile(
     r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|today|tonight|next |end of|"
     r"\bthis (?:week|month|quarter|sprint|year)\b|^(?:jan|feb|mar|apr|may|jun|jul|aug|"
@@ -117,6 +122,8 @@ def _request_questions(
     trust: Collection[str],
 ) -> list[Question]:
     named = _Named(text)
+    if named.customer and any(f.category == "integration" and f.trigger == named.customer for f in flags):
+        named.system, named.customer = named.system or named.customer, None  # "Stripe's docs": a vendor
     request = _templates()["request"]
     specific: dict[str, list[str]] = {category: [] for category in GENERIC}
 
@@ -232,11 +239,16 @@ _NOT_A_NOUN = re.compile(
     re.I,
 )
 _PERSON_AFTER = re.compile(
-    r"^\s*(?:says|said|thinks|looked|flagged|suggested|asked|mentioned|confirmed|is looking|will|to (?:confirm|check)"
+    rf"^\s*(?:says|said|thinks|looked|flagged|suggested|asked|mentioned|confirmed|is looking|will|to (?:confirm|check)"
+    rf"|{PERSON_VERBS}|{VOCATIVE_NEXT}"
     r"|from (?:infra|design|eng|engineering|sales|support|marketing|legal|finance|the [a-z]+ team))\b",
     re.I,
 )
-_PERSON_BEFORE = re.compile(r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|ask)\s+$", re.I)
+_PERSON_BEFORE = re.compile(
+    r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|pinged|ask|asked|asking|told|tell|emailed|messaged|"
+    r"owner:|per)\s+$",
+    re.I,
+)
 _VOCATIVE_AFTER = re.compile(r"^\s*[,—–:]")
 
 

@@ -136,3 +136,27 @@ def test_a_demo_to_fake_still_gets_the_honesty_question_even_when_it_mentions_er
 def test_a_capture_that_is_not_a_noun_phrase_is_never_named_in_a_question(draft: str) -> None:
     joined = " ".join(q.text for q in analyze(draft).questions)
     assert "the out the" not in joined and "db refreshed" not in joined and "reminders go out" not in joined
+
+
+def test_a_vendor_or_a_share_target_is_not_asked_about_as_a_customer() -> None:
+    share = " ".join(
+        q.text for q in analyze("re the 'share to WhatsApp' button, can we add it to the post page?").questions
+    )
+    assert "What does WhatsApp need" not in share
+    vendor = "Bulk refunds: Gwen pointed out Stripe's own docs make it look simple. Can we refund in bulk via Stripe?"
+    assert "What does Stripe need on day one" not in " ".join(q.text for q in analyze(vendor).questions)
+
+
+def test_someone_asked_to_do_the_work_is_not_asked_about_as_a_system() -> None:
+    draft = (
+        "asked Alexei to stub the card reader so it always says 'payment approved' until the Adyen integration lands"
+    )
+    questions = " ".join(q.text for q in analyze(draft).questions)
+    assert "Alexei" not in questions
+
+
+def test_a_meeting_called_a_session_and_finding_a_way_raise_no_complexity_flag() -> None:
+    from assistant.checks.complexity import find_complexity
+
+    assert not find_complexity("Estimation session on 3 Apr for the copy changes.", semantic=False)
+    assert not find_complexity("The date does not move, so the team needs to find a way.", semantic=False)
