@@ -54,7 +54,8 @@ def show_draft_page(page: DraftPage) -> None:
         clicked = cols[0].button(engine.button(page.button), type="primary", key=f"run_{page.key}", disabled=not ready)
         ui.legend(page.legend)
         context = context_fields()
-    inputs = context_key(draft or "", context)
+    options = engine.draft_task_options()
+    inputs = context_key(draft or "", context, str(options["form"]))
     if ready and draft is not None:
         text = estimate_text(
             engine, lambda provider: [prompt_token_estimate(t, provider, draft, context) for t in page.tasks]
@@ -62,7 +63,6 @@ def show_draft_page(page: DraftPage) -> None:
         if text:
             cols[1].caption(text)
         if clicked or (engine.live_updates and needs_run(page.key, inputs)):
-            options = engine.task_options()
             run(
                 page.key,
                 inputs,

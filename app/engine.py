@@ -38,6 +38,7 @@ class Engine:
     settings: Settings
     confidential_terms: tuple[str, ...] = ()
     live: bool = True
+    every_slot: bool = False  # the offline rewrite asks for every missing fact, not the first three
     problem: str | None = None  # why the chosen provider cannot answer ("OpenAI needs an API key")
     key_hint: str | None = None  # how to give the missing key, in PM words
     missing: Literal["key", "address"] | None = None
@@ -70,6 +71,10 @@ class Engine:
     def task_options(self) -> dict[str, Any]:
         """Keyword arguments every model-calling task takes: the confidential terms to redact."""
         return {"confidential_terms": self.confidential_terms}
+
+    def draft_task_options(self) -> dict[str, Any]:
+        """The draft tasks' keyword arguments: `task_options` and the offline rewrite's slot form."""
+        return {**self.task_options(), "form": "full" if self.every_slot else "auto"}
 
 
 def environment_settings() -> tuple[Settings, str | None]:
@@ -117,6 +122,7 @@ def make_engine(
     cache: bool = True,
     confidential: str = "",
     live: bool = True,
+    every_slot: bool = False,
     hooks: dict[str, Any] | None = None,
 ) -> Engine:
     """The engine for the sidebar's choices; a provider that cannot answer becomes a stated problem."""
@@ -144,6 +150,7 @@ def make_engine(
         settings=settings,
         confidential_terms=parse_terms(confidential),
         live=live,
+        every_slot=every_slot,
         problem=problem,
         key_hint=hint,
         missing=missing,

@@ -63,6 +63,13 @@ def sidebar() -> Engine:
             key="live",
             help="Offline only: re-checks when you leave the box or press Ctrl+Enter.",
         )
+        every_slot = st.toggle(
+            "Ask for every missing fact",
+            value=False,
+            key="every_slot",
+            help="Offline rewrite: a [needs: …] slot for each missing fact (who, problem, why now, evidence, "
+            "success, date). Off: who and the problem for a short message, the first three otherwise.",
+        )
         engine = make_engine(
             choice,
             model=model,
@@ -71,6 +78,7 @@ def sidebar() -> Engine:
             cache=cache,
             confidential=confidential,
             live=live,
+            every_slot=every_slot,
             hooks=current_hooks(),
         )
         if engine.env_problem:

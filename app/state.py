@@ -67,14 +67,16 @@ class Outcome:
     hint: str | None = None
 
 
-def context_key(draft: str, context: PMContext | None) -> str:
-    """One string for a draft and its context: a result is current while its key matches the inputs."""
-    return draft + "\x00" + (context.model_dump_json() if context else "")
+def context_key(draft: str, context: PMContext | None, options: str = "") -> str:
+    """One string for a draft, its context and the options that shape the result (the rewrite's slot form):
+    a result is current while its key matches the inputs."""
+    return draft + "\x00" + (context.model_dump_json() if context else "") + "\x00" + options
 
 
 def from_context_key(key: str) -> tuple[str, PMContext | None]:
     """The draft and context a result was made from (the fields may have changed since)."""
-    draft, _, context = key.partition("\x00")
+    draft, _, rest = key.partition("\x00")
+    context, _, _ = rest.partition("\x00")
     return draft, PMContext.model_validate_json(context) if context else None
 
 

@@ -58,8 +58,9 @@ _AGREEMENT = re.compile(
 # Notes of a meeting, retro or workshop (a heading line saying so): a record of what was said, not a request.
 _NOTES_HEADING = re.compile(
     r"\A\s*(?:attendees|present|participants)\s*:"
-    r"|\A\s*(?:#+\s*)?[^\n]{0,60}(?:\b(?:notes|minutes|recap|retro|retrospective|workshop|dry[- ]run)\b[^\n]{0,50}\n"
-    r"(?:attendees|present|\s*[-*•])|\b(?:sync|meeting|call|standup|review)\b[^\n]{0,50}\n(?:attendees|present)\b)",
+    r"|\A\s*(?:#+\s*)?[^\n?]{0,60}(?:\b(?:notes|minutes|recap|retro|retrospective|workshop|dry[- ]run|"
+    r"action items|next steps|decisions|takeaways)\b[^\n?]{0,50}\n(?:attendees|present|\s*[-*•])"
+    r"|\b(?:sync|meeting|call|standup|review)\b[^\n]{0,50}\n(?:attendees|present)\b)",
     re.I,
 )
 # The writer owning the work they mention ("the typo is mine, I'll push the fix"): an FYI, not a request.

@@ -75,7 +75,13 @@ def find_slots(text: str) -> list[str]:
 
 
 RewriteForm = Literal["auto", "short", "full"]
+REWRITE_FORMS: tuple[RewriteForm, ...] = ("auto", "short", "full")
 _SHORT_SLOTS = ("who", "problem")
+# "auto" on a longer draft: slots for the first three missing of these, in this order (the facts engineers
+# ask first); "full" gives one for every missing element.
+_CORE_ORDER = ("who", "problem", "why-now", "evidence", "success", "deadline", "date-moves")
+_CORE_LIMIT = 3
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
 _INVITATION_FAMILY = re.compile(
     r"smaller version|what am i missing|what's involved|what is involved|harder than it looks|what would we "
     r"(?:need to )?(?:drop|leave out)|trade-offs? should i know|what is driving|what could we show|look together",
@@ -97,7 +103,8 @@ def rewrite(
     """Rewrite a draft with context: repair flagged sentences whole, then the context block and one invitation.
 
     `form`: "full" gives a slot for every missing element; "short" only for who and the problem; "auto"
-    (the default) is short for a Slack-length draft (up to three sentences and 30 words) and full otherwise.
+    (the default) is short for a Slack-length draft (up to three sentences and 30 words) and otherwise gives
+    slots for the first three missing of who, the problem, why now, evidence, success and the date.
     A request for a call gets one slot for its topic instead (unless `form` is "full")."""
     analysis = analysis or analyze(text, pm_context)
     call = None if form == "full" else _CALL.search(text)
@@ -125,14 +132,15 @@ def rewrite(
     # So does a bug or outage report, unless it says nothing is needed.
     asks = form == "full" or (
         not _NO_ASK.search(text)
-        and (
-            is_request(text) or reports_a_problem(text) or any(f.severity != "suggestion" for f in analysis.findings)
-        )
+        and (is_request(text) or reports_a_problem(text) or any(f.severity != "suggestion" for f in analysis.findings))
     )
     severe = {f.category for f in analysis.findings if f.severity != "suggestion"}
     kind = "request" if form == "full" else message_kind(text, severe)
     wants_context = asks and kind == "request"
-    context_lines, context_changes = _context_block(analysis, pm_context, text, short=short, slots=wants_context)
+    limit = None if form == "full" or short else _CORE_LIMIT
+    context_lines, context_changes = _context_block(
+        analysis, pm_context, text, short=short, slots=wants_context, limit=limit
+    )
     if REASON_ASK in body:  # the body already asks why it can't wait: one slot for it, not two
         context_lines = [line for line in context_lines if not line.startswith("- Why now:")]
     changes += context_changes
@@ -329,26 +337,32 @@ def _date_answered(draft: str) -> bool:
 
 
 def _context_block(
-    analysis: Analysis, pm_context: PMContext | None, draft: str = "", *, short: bool = False, slots: bool = True
+    analysis: Analysis,
+    pm_context: PMContext | None,
+    draft: str = "",
+    *,
+    short: bool = False,
+    slots: bool = True,
+    limit: int | None = None,
 ) -> tuple[list[str], list[Change]]:
     """What the PM gave in the context fields, then a slot for each element neither the draft nor the fields
-    carry (the context pass decides; never a slot for what the draft states)."""
-    lines: list[str] = []
-    missing: list[str] = []
+    carry (the context pass decides; never a slot for what the draft states). With `limit`, slots only for
+    the first `limit` missing elements in `_CORE_ORDER`; the rest are named in a change note."""
+    given: list[str] = []
+    wanted: list[tuple[str, str, str]] = []  # (element, label, slot line)
     left_out: list[str] = []
     for element in analysis.context:
         if element.element == "invitation":
             continue
         if element.present and element.start is None:  # given by the PM in the context fields
-            lines.append(f"- {element.label}: {element.evidence}")
+            given.append(f"- {element.label}: {element.evidence}")
         elif not element.present and slots:
             if element.element == "deadline" and names_a_time(draft):
                 continue  # "need it today", "this sprint": a time the PM gave, too loose for a deadline
             if short and element.element not in _SHORT_SLOTS:
                 left_out.append(element.label.lower())
                 continue
-            lines.append(f"- {element.label}: {slot(element.element)}")
-            missing.append(element.label.lower())
+            wanted.append((element.element, element.label, f"- {element.label}: {slot(element.element)}"))
     flexible = pm_context.deadline_flexible if pm_context else None
     has_deadline = any(e.element == "deadline" and e.present for e in analysis.context)
     rigid = any(f.category == "deadline-rigidity" for f in analysis.findings)
@@ -356,9 +370,23 @@ def _context_block(
     # move is the event's, not a question to put back to the PM.
     why_given = any(e.element == "why-now" and e.present for e in analysis.context)
     if flexible is not None:
-        lines.append("- Whether the date can move: " + ("yes" if flexible else "no"))
+        given.append("- Whether the date can move: " + ("yes" if flexible else "no"))
     elif slots and has_deadline and not short and not rigid and not why_given and not _date_answered(draft):
-        lines.append("- Whether the date can move: [needs: can the date move, and why that date?]")
+        wanted.append(
+            (
+                "date-moves",
+                "whether the date can move",
+                "- Whether the date can move: [needs: can the date move, and why that date?]",
+            )
+        )
+    if limit is not None and len(wanted) > limit:
+        wanted.sort(key=lambda w: _CORE_ORDER.index(w[0]))
+        left_out += [label.lower() for _, label, _ in wanted[limit:]]
+        wanted = wanted[:limit]
+    order = [e.element for e in analysis.context] + ["date-moves"]
+    wanted.sort(key=lambda w: order.index(w[0]))  # the block keeps the context pass's order
+    lines = given + [line for _, _, line in wanted]
+    missing = [label.lower() for _, label, _ in wanted]
     changes = []
     if missing:
         changes.append(
@@ -368,12 +396,21 @@ def _context_block(
                 "the slots ask you for those facts instead of guessing them.",
             )
         )
-    if left_out:
+    if left_out and short:
         changes.append(
             Change(
                 description=f"Kept the short form: no slots for {', '.join(left_out)}; "
                 "ask for the full form to add them.",
                 reason="A one-line question stays short; the two facts engineers ask first are who and the problem.",
+            )
+        )
+    elif left_out:
+        changes.append(
+            Change(
+                description=f"Slots for the {_COUNT_WORDS.get(len(wanted), len(wanted))} facts engineers ask "
+                f"first; none for {'; '.join(left_out)}. "
+                "Ask for the full form to add them.",
+                reason="Six empty slots read as a form to fill in; the first few facts do most of the work.",
             )
         )
     return lines, changes

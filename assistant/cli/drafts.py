@@ -99,6 +99,8 @@ def register(sub: Any) -> None:
         add_draft_input(p)
         add_format(p)
         add_context_file(p)
+        if name in ("rewrite", "analyze"):
+            add_slots_option(p)
         add_model_options(p)
         p.set_defaults(handler=HANDLERS[name])
 
@@ -162,6 +164,20 @@ def cmd_context(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_slots_option(parser: argparse.ArgumentParser) -> None:
+    """--slots: how many [needs: …] slots the offline rewrite adds to its context block."""
+    from assistant.checks.offline import REWRITE_FORMS
+
+    parser.add_argument(
+        "--slots",
+        choices=REWRITE_FORMS,
+        default="auto",
+        help="[needs: …] slots in the offline rewrite: auto (default; who and the problem for a Slack-length "
+        "draft, otherwise the first three missing of who, problem, why now, evidence, success and the date), "
+        "short (who and the problem) or full (one for every missing fact)",
+    )
+
+
 # -------------------------------------------------------------------------- tasks (offline or a model)
 def _run(args: argparse.Namespace, task: str) -> TaskResult:
     from assistant.tasks.drafts import run_task
@@ -172,7 +188,15 @@ def _run(args: argparse.Namespace, task: str) -> TaskResult:
     if provider is None:
         notice(why)
     progress(provider, task)
-    return run_task(task, text, context, provider=provider, notice=why, confidential_terms=confidential_terms(args))
+    return run_task(
+        task,
+        text,
+        context,
+        provider=provider,
+        notice=why,
+        confidential_terms=confidential_terms(args),
+        form=getattr(args, "slots", "auto"),
+    )
 
 
 def provenance(result: TaskResult) -> str | None:
@@ -261,7 +285,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
         notice(why)
         if args.format == "json":
-            offline_report = run_analyze(text, context, notice=why)
+            offline_report = run_analyze(text, context, notice=why, form=args.slots)
             print_json(offline_report)
             return EXIT_FINDINGS if offline_report.analysis.has_errors else EXIT_OK
         analysis = analyze(text, context)

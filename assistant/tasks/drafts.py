@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.checks import offline
 from assistant.checks.guards import guard_text, quality_findings
+from assistant.checks.offline import RewriteForm
 from assistant.schemas import (
     Analysis,
     AnalyzeReport,
@@ -51,13 +52,21 @@ def provider_from_settings(
     return provider, choice.reason
 
 
-def offline_task(task: str, draft: str, context: PMContext | None, analysis: Analysis, notice: str) -> TaskResult:
-    """A task answered by the offline engine, with its guards run in report mode as a self-check."""
+def offline_task(
+    task: str,
+    draft: str,
+    context: PMContext | None,
+    analysis: Analysis,
+    notice: str,
+    form: RewriteForm = "auto",
+) -> TaskResult:
+    """A task answered by the offline engine, with its guards run in report mode as a self-check. `form`: how
+    many `[needs: …]` slots the rewrite adds (`offline.rewrite`)."""
     result: Rewrite | QuestionSet | ComplexityReport | TrustReport
     sources = [draft, context.as_text() if context else ""]
     findings = []
     if task == "rewrite":
-        result = offline.rewrite(draft, context, analysis)
+        result = offline.rewrite(draft, context, analysis, form=form)
         _, findings = guard_text(result.text, sources, field="text", repair=False)
         findings += quality_findings(result.text, draft)
     elif task == "questions":
@@ -80,11 +89,13 @@ def run_task(
     notice: str = OFFLINE_NOTICE,
     confidential_terms: tuple[str, ...] = (),
     redact: bool | None = None,
+    form: RewriteForm = "auto",
 ) -> TaskResult:
-    """Run one task (rewrite, questions or complexity) offline (provider=None) or through the model."""
+    """Run one task (rewrite, questions or complexity) offline (provider=None) or through the model. `form`
+    sizes the offline rewrite's context block; a model's rewrite follows its prompt."""
     analysis = offline.analyze(draft, context)
     if provider is None:
-        return offline_task(task, draft, context, analysis, notice)
+        return offline_task(task, draft, context, analysis, notice, form)
     from assistant.llm.chains import TaskRunner
 
     runner = TaskRunner(task, provider, confidential_terms=confidential_terms, redact=redact)
@@ -126,6 +137,7 @@ def run_analyze(
     notice: str = OFFLINE_NOTICE,
     confidential_terms: tuple[str, ...] = (),
     redact: bool | None = None,
+    form: RewriteForm = "auto",
 ) -> AnalyzeReport:
     """Every task at once. Through a model the chains (the three tasks and the model's own trust findings,
     merged into `analysis.findings`) run in parallel threads, so the wall time is close to the slowest
@@ -135,7 +147,7 @@ def run_analyze(
     analysis = offline.analyze(draft, context)
     trust: TaskResult[TrustReport] | None = None
     if provider is None:
-        results = {t: offline_task(t, draft, context, analysis, notice) for t in TASK_NAMES}
+        results = {t: offline_task(t, draft, context, analysis, notice, form) for t in TASK_NAMES}
         engine = "offline"
     else:
         from concurrent.futures import ThreadPoolExecutor

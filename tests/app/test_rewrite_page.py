@@ -250,3 +250,23 @@ def test_provider_error_is_one_message_and_the_draft_stays(monkeypatch: pytest.M
     at.selectbox(key="provider").set_value("offline").run()
     at.button(key="run_rewrite_result").click().run()
     assert not at.error and ">Can we just</mark>" in texts(at)
+
+
+def test_asking_for_every_missing_fact_reruns_the_rewrite_with_a_slot_for_each() -> None:
+    long_draft = (
+        "Could the webhook payload also include the full order object for each refund? "
+        "We would want it in the 2.x line without a major bump. It would save a second call per order."
+    )
+    at = start()
+    type_draft(at, long_draft)
+    assert len(at.session_state["rewrite_result"].report.rewrite.result.slots) == 3
+    at.toggle(key="every_slot").set_value(True).run()  # live offline results follow the setting too
+    assert not at.exception
+    full = at.session_state["rewrite_result"].report.rewrite.result.slots
+    assert len(full) > 3 and full == offline_rewrite_full(long_draft)
+
+
+def offline_rewrite_full(draft: str) -> list[str]:
+    from assistant.tasks.drafts import run_analyze
+
+    return run_analyze(draft, form="full").rewrite.result.slots

@@ -136,3 +136,20 @@ def test_a_haggled_estimate_becomes_a_scoping_question_that_keeps_both_numbers()
     text = rewrite("Ingrid - I know the team said 6 weeks for the offline sync, but can we do it in 3?").text
     assert "Is there a smaller version of the offline sync that would fit in 3" in text
     assert "6 weeks" in text and "can we do it in 3" not in text
+
+
+_LONG_DRAFT = (
+    "Could the webhook payload also include the full order object for each refund? "
+    "We would want it in the 2.x line without a major bump. "
+    "It would save a second call per order on our side."
+)
+
+
+def test_a_longer_draft_gets_slots_for_the_first_three_missing_facts_and_the_full_form_for_all() -> None:
+    default = rewrite(_LONG_DRAFT)
+    full = rewrite(_LONG_DRAFT, form="full")
+    assert len(default.slots) == 3 < len(full.slots)
+    assert "[needs: who is asking for this, and who will use it?]" in default.slots
+    left_out = next(c.description for c in default.changes if c.description.startswith("Slots for the three"))
+    assert "Ask for the full form" in left_out
+    assert all(slot in full.slots for slot in default.slots)

@@ -218,3 +218,17 @@ def test_truncate_checks_the_first_bytes_and_says_so(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "truncated from 2,000 to 100 bytes" in captured.err
     assert len(json.loads(captured.out)["findings"]) == 5
+
+
+def test_rewrite_slots_full_asks_for_every_missing_fact(tmp_path, capsys):
+    path = tmp_path / "long.txt"
+    path.write_text(
+        "Could the webhook payload also include the full order object for each refund? "
+        "We would want it in the 2.x line without a major bump. It would save a second call per order.",
+        encoding="utf-8",
+    )
+    assert main(["rewrite", str(path), "--format", "json"]) == 0
+    default = json.loads(capsys.readouterr().out)["result"]["slots"]
+    assert main(["rewrite", str(path), "--slots", "full", "--format", "json"]) == 0
+    full = json.loads(capsys.readouterr().out)["result"]["slots"]
+    assert len(default) == 3 < len(full)
