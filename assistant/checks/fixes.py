@@ -751,6 +751,11 @@ def repair_sentence(sentence: str, findings: list[Finding], *, reason_slot: bool
         sentence = without_concealment(sentence, findings)
         if not sentence:
             return sentence
+        trimmed = without_damage_clauses(sentence, findings)
+        if trimmed != sentence:  # "If the permit search isn't ready by then, figure it out, I'm not …"
+            rest = [f for f in findings if _inside_kept(f, sentence, trimmed)]
+            follow_up = _follow_up(trimmed, rest) if rest else None
+            return _followed_by(trimmed, follow_up) if follow_up and follow_up != REASON_ASK else trimmed
     if repaired is None and (follow_up := _follow_up(sentence, findings)):
         if follow_up == REASON_ASK and not reason_slot:
             return None
@@ -789,6 +794,64 @@ def without_concealment(sentence: str, findings: list[Finding]) -> str:
     if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
         return sentence
     return result
+
+
+def without_damage_clauses(sentence: str, findings: list[Finding]) -> str:
+    """The sentence minus its clauses that are nothing but a rigid-date phrase ("figure it out", "no
+    excuses", "so be it"): at most two other words, no fact, time or named thing. Only deadline rigidity: under
+    the other categories the flagged clause is often the ask itself ("please stub the check"). The sentence
+    unchanged when no clause can go cleanly or nothing would be left."""
+    acted = [
+        f
+        for f in findings
+        if f.category == "deadline-rigidity"
+        and not f.rule_id.endswith(".semantic")
+        and _rule_repair(f).action != "leave"
+    ]
+    if not acted:
+        return sentence
+    pieces = _cut_pieces(sentence)
+    dropped = []
+    for piece in pieces:
+        inside = [f for f in acted if piece.start <= f.start and f.end <= piece.end + 1]
+        if not inside:
+            continue
+        outside = sentence[piece.start : piece.end]
+        for f in sorted(inside, key=lambda f: -f.start):
+            outside = outside[: f.start - piece.start] + " " + outside[f.end - piece.start :]
+        extra = [w for w in re.findall(r"[\w'’-]+", _CONNECTOR.sub("", outside.strip())) if w.lower() not in _FILLER]
+        named = find_facts(piece.text) or find_subjects(piece.text) or _TIME_WORD.search(piece.text)
+        if len(extra) <= 2 and not named:
+            dropped.append(piece)
+    if not dropped or len(dropped) == len(pieces):
+        return sentence
+    kept_text = []
+    for index, piece in enumerate(pieces):
+        if piece not in dropped:
+            kept_text.append(sentence[piece.start : pieces[index + 1].start if index + 1 < len(pieces) else None])
+    result = tidy_sentence(_CONNECTOR.sub("", "".join(kept_text).strip()).rstrip(" ,;:—–-"))
+    if result and not re.search(r"[.!?…]$", result):
+        asks = sentence.rstrip().endswith("?") or _ASKS_FIRST.match(result)
+        result += "?" if asks else "."
+    words = re.findall(r"\w+", result)
+    if len(words) < 3 or not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
+        return sentence
+    if _SUBORDINATE_ONLY.match(result):  # "If that means weekends." : the main clause was the one that went
+        return sentence
+    return result
+
+
+_SUBORDINATE_ONLY = re.compile(r"(?:even )?(?:if|when|unless|whether|because|since|although|though)\b[^,;:—–]*$", re.I)
+
+
+_TIME_WORD = re.compile(
+    r"\b(?:hours?|days?|weeks?|months?|today|tonight|tomorrow|eod|eow|asap|now|date|deadline)\b", re.I
+)
+
+
+def _inside_kept(finding: Finding, sentence: str, trimmed: str) -> bool:
+    """Whether a finding's words are still in the trimmed sentence."""
+    return sentence[finding.start : finding.end].strip(" ,;:.!?").lower() in trimmed.lower()
 
 
 def _split_sentences(text: str) -> list[str]:

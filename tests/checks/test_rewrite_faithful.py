@@ -107,3 +107,16 @@ def test_a_name_addressed_without_a_comma_is_kept_in_front_of_the_repair():
     body = rewrite("Mateo this isnt what we asked for. how did this get through review??").text
     assert body.startswith("Mateo, ") and "isnt what we asked for" not in body
     assert body.count("look together") == 1  # the second blame sentence's repair is not written twice
+
+
+def test_a_clause_that_is_only_a_rigid_date_phrase_goes_and_the_rest_stays() -> None:
+    body = rewrite(
+        "If the permit search isn't ready by then, figure it out, I'm not taking a delay back to the Cabinet Member."
+    ).text
+    assert "figure it out" not in body
+    assert "If the permit search isn't ready by then, I'm not taking a delay back to the Cabinet Member." in body
+
+
+def test_a_conditional_is_never_left_without_its_main_clause() -> None:
+    body = rewrite("The portal has to be live on 1 April. If that means evenings for two weeks, so be it.").text
+    assert "If that means evenings for two weeks." not in body
