@@ -1146,9 +1146,13 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         start, end = finding.start, finding.end
         matched = text[start:end]
         at_start = not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:"
-        label = re.match(r"\s*:\s+", text[end:])
-        if repair.action == "delete" or (at_start and label and repair.action == "replace-phrase"):
-            # a label that opens the sentence ("Minor tweak: X", "Quick question: X") says X
+        opens = at_start or text[:start].rstrip().endswith("(")
+        label = re.match(r"\s*:\s+", text[end:]) if at_start else re.match(r"\s*[,:]\s+", text[end:])
+        if at_start and not label:
+            label = re.match(r"\s*,\s+(?!(?:but|and|so|or|though|because)\b)", text[end:])
+        if repair.action == "delete" or (opens and label and repair.action == "replace-phrase"):
+            # a label that opens the sentence or an aside ("Minor tweak: X", "Tiny tweak, reuse the field",
+            # "(small add-on, no impact …)") says X: the label goes rather than becoming "A change, X"
             tail = re.match(r"[\s:,;—–-]*", text[end:])
             end += tail.end() if tail else 0
             new = ""

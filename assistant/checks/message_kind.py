@@ -59,7 +59,7 @@ _AGREEMENT = re.compile(
 _NOTES_HEADING = re.compile(
     r"\A\s*(?:attendees|present|participants)\s*:"
     r"|\A\s*(?:#+\s*)?[^\n?]{0,60}(?:\b(?:notes|minutes|recap|retro|retrospective|workshop|dry[- ]run|"
-    r"action items|next steps|decisions|takeaways)\b[^\n?]{0,50}\n(?:attendees|present|\s*[-*•])"
+    r"action items|next steps|decisions|takeaways)\b[^\n?]{0,50}\n(?:attendees|present|\s*(?:[-*•]|\d{1,2}[.)]\s))"
     r"|\b(?:sync|meeting|call|standup|review)\b[^\n]{0,50}\n(?:attendees|present)\b)",
     re.I,
 )

@@ -120,3 +120,10 @@ def test_a_clause_that_is_only_a_rigid_date_phrase_goes_and_the_rest_stays() -> 
 def test_a_conditional_is_never_left_without_its_main_clause() -> None:
     body = rewrite("The portal has to be live on 1 April. If that means evenings for two weeks, so be it.").text
     assert "If that means evenings for two weeks." not in body
+
+
+def test_a_size_label_opening_a_clause_or_an_aside_goes_instead_of_becoming_a_change() -> None:
+    body = rewrite("can we also take gift cards at the payment step? tiny tweak, reuse the promo code field").text
+    assert "A change," not in body and "Reuse the promo code field" in body
+    body = rewrite("Adding video embeds to the CMS scope (small add-on, no impact on the 6-week plan).").text
+    assert "(a change," not in body and "6-week plan" in body
