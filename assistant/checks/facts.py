@@ -196,8 +196,10 @@ VOCATIVE_NEXT = (
     r"you\b|u\b|come on\b|honestly\b|seriously\b|this (?:isn'?t|is not|wasn'?t|was not)\b|why\b|did you\b|"
     r"can you\b|could you\b|any (?:update|news|eta)\b"
 )
-_BARE_VOCATIVE = re.compile(rf"(?:^|\n)[ \t]*(?:[-*•][ \t]+)?(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))"
-                            rf"(?=[ \t]+(?:{VOCATIVE_NEXT}))", re.I)
+_BARE_VOCATIVE = re.compile(
+    rf"(?:^|\n)[ \t]*(?:[-*•][ \t]+)?(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))(?=[ \t]+(?:{VOCATIVE_NEXT}))",
+    re.I,
+)
 _LEADING_VOCATIVE = re.compile(
     rf"[ \t]*(?:(?:hi|hey|ok|okay|so)[ \t]+)?(?-i:([A-Z][a-z]+))"
     rf"(?:[ \t]+(?:come on|honestly|seriously),?[ \t]+|[ \t]+(?=(?:{VOCATIVE_NEXT})))",
@@ -218,8 +220,8 @@ _NOT_NAMES = frozenset(
     """Someone Somebody Everyone Everybody Nobody Anyone Anybody He She They You It Me Him Her Them One Nothing
     Thank Thanks See Told Tell Have Mind Love Miss Bless Hope Guess Bet Wish Got Get Let Make Help Sorry Ask
     Remind Send Show Give Bring Take Check Ping Call Need Want Sure Okay Ok Whatever Maybe Unless Otherwise
-    Trust Believe Promise Swear Mean Meant Told Warned Said Asked Bug Client Customer Customers User Users
-    Explain Figure Wonder Know Find Look Ask Guys Folks Team All Everyone Hey Hi Hello Ok So Oh Honestly""".split()
+    Trust Believe Promise Swear Mean Meant Warned Said Asked Bug Client Customer Customers User Users Explain
+    Figure Wonder Know Find Look Guys Folks Team All Hey Hi Hello So Oh Honestly""".split()
 )
 _MAYBE_FACT = re.compile(
     rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"

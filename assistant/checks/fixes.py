@@ -755,7 +755,9 @@ def repair_sentence(sentence: str, findings: list[Finding], *, reason_slot: bool
         if trimmed != sentence:  # "If the permit search isn't ready by then, figure it out, I'm not …"
             rest = [f for f in findings if _inside_kept(f, sentence, trimmed)]
             follow_up = _follow_up(trimmed, rest) if rest else None
-            return _followed_by(trimmed, follow_up) if follow_up and follow_up != REASON_ASK else trimmed
+            if follow_up and (follow_up != REASON_ASK or reason_slot):
+                return _followed_by(trimmed, follow_up)
+            return trimmed
     if repaired is None and (follow_up := _follow_up(sentence, findings)):
         if follow_up == REASON_ASK and not reason_slot:
             return None

@@ -153,3 +153,10 @@ def test_a_longer_draft_gets_slots_for_the_first_three_missing_facts_and_the_ful
     left_out = next(c.description for c in default.changes if c.description.startswith("Slots for the three"))
     assert "Ask for the full form" in left_out
     assert all(slot in full.slots for slot in default.slots)
+
+
+def test_every_context_element_has_a_place_in_the_order_the_slots_are_kept_in() -> None:
+    from assistant.checks.offline import _CORE_ORDER
+    from assistant.checks.ruleset import context_rules
+
+    assert {r.element for r in context_rules()} - {"invitation"} <= set(_CORE_ORDER)
