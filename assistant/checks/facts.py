@@ -211,7 +211,7 @@ def leading_vocative(sentence: str) -> re.Match[str] | None:
     """A name addressed at the very start of a sentence with no comma after it ("Lukas you put 5 days on it",
     "Anton come on, 2 weeks?"); group 1 is the name, the match ends where the sentence proper starts."""
     match = _LEADING_VOCATIVE.match(sentence)
-    if match and match.group(1) not in _NOT_OWNERS | _NOT_NAMES:
+    if match and match.group(1) not in _NOT_PERSON_NAMES:
         return match
     return None
 
@@ -240,6 +240,7 @@ _NOT_OWNERS = _SENTENCE_OPENERS | frozenset(
     "Need Needs Want Wants Has Have Got Going Trying Happy Able Used Supposed Due Ready Time Nice Good Hard Easy Plan "
     "Plans Remember Reminder Note Agreed Decided Asked Hoping Hope Planning Continue Start Starting Make".split()
 )
+_NOT_PERSON_NAMES = _NOT_OWNERS | _NOT_NAMES  # capitalised words that open a sentence but name nobody
 
 
 def find_facts(text: str) -> list[str]:
@@ -256,9 +257,9 @@ def find_facts(text: str) -> list[str]:
     facts += [
         m.group(1)
         for m in _SUBJECT_NAME.finditer(text)
-        if m.group(1) not in _NOT_OWNERS and m.group(1) not in _NOT_NAMES and _at_sentence_start(text, m.start())
+        if m.group(1) not in _NOT_PERSON_NAMES and _at_sentence_start(text, m.start())
     ]
-    facts += [m.group(1) for m in _BARE_VOCATIVE.finditer(text) if m.group(1) not in _NOT_OWNERS | _NOT_NAMES]
+    facts += [m.group(1) for m in _BARE_VOCATIVE.finditer(text) if m.group(1) not in _NOT_PERSON_NAMES]
     unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
     if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
         return unique

@@ -785,16 +785,23 @@ def without_concealment(sentence: str, findings: list[Finding]) -> str:
         return sentence
     if len(dropped) == len(pieces):
         return ""
+    result = _without_pieces(sentence, pieces, dropped)
+    if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
+        return sentence
+    return result
+
+
+def _without_pieces(sentence: str, pieces: list[_Clause], dropped: list[_Clause]) -> str:
+    """The sentence minus the dropped pieces (each kept piece with the cut mark after it, up to the next),
+    tidied, with a full stop or question mark again at its end."""
     kept_text = []
     for index, piece in enumerate(pieces):
-        if piece not in dropped:  # the clause with the cut mark after it, up to the next clause
+        if piece not in dropped:
             kept_text.append(sentence[piece.start : pieces[index + 1].start if index + 1 < len(pieces) else None])
     result = tidy_sentence(_CONNECTOR.sub("", "".join(kept_text).strip()).rstrip(" ,;:—–-"))
     if result and not re.search(r"[.!?…]$", result):
         asks = sentence.rstrip().endswith("?") or _ASKS_FIRST.match(result)
         result += "?" if asks else "."
-    if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
-        return sentence
     return result
 
 
@@ -827,14 +834,7 @@ def without_damage_clauses(sentence: str, findings: list[Finding]) -> str:
             dropped.append(piece)
     if not dropped or len(dropped) == len(pieces):
         return sentence
-    kept_text = []
-    for index, piece in enumerate(pieces):
-        if piece not in dropped:
-            kept_text.append(sentence[piece.start : pieces[index + 1].start if index + 1 < len(pieces) else None])
-    result = tidy_sentence(_CONNECTOR.sub("", "".join(kept_text).strip()).rstrip(" ,;:—–-"))
-    if result and not re.search(r"[.!?…]$", result):
-        asks = sentence.rstrip().endswith("?") or _ASKS_FIRST.match(result)
-        result += "?" if asks else "."
+    result = _without_pieces(sentence, pieces, dropped)
     words = re.findall(r"\w+", result)
     if len(words) < 3 or not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
         return sentence

@@ -239,8 +239,7 @@ _NOT_A_NOUN = re.compile(
     re.I,
 )
 _PERSON_AFTER = re.compile(
-    rf"^\s*(?:says|said|thinks|looked|flagged|suggested|asked|mentioned|confirmed|is looking|will|to (?:confirm|check)"
-    rf"|{PERSON_VERBS}|{VOCATIVE_NEXT}"
+    rf"^\s*(?:looked|is looking|will|to (?:confirm|check)|{PERSON_VERBS}|{VOCATIVE_NEXT}"
     r"|from (?:infra|design|eng|engineering|sales|support|marketing|legal|finance|the [a-z]+ team))\b",
     re.I,
 )
