@@ -35,7 +35,10 @@ _DATE = re.compile(
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|q[1-4](?: \d{{4}})?|(?:{_DAYS}))\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"\b[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b")
+# A run of capitalised words, with a title before a name ("Dr. Alvarez's", "Ms. Okafor") kept as one.
+_CAPITALISED = re.compile(
+    r"\b(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|St)\.[ \t]+)?[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b"
+)
 _SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
 _SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
 _SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window

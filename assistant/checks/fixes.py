@@ -374,7 +374,9 @@ def capture(clause: str) -> dict[str, str]:
             if _FAKE_VERBS.match(verb):
                 parts["faked"] = _demo_object(parts["thing"])
             elif _HIDE_VERBS.match(verb):
-                parts["hidden"] = _demo_object(parts["thing"])
+                # what the PM wants hidden is not what is shown: "hide the Beta badges" must never become
+                # "We're showing the Beta badges"
+                parts["hidden"] = _demo_object(parts.pop("thing"))
     if "thing" not in parts:
         for pattern in (_NEED, _OBJECT, _SUBJECT_MUST):
             m = pattern.search(clause)
@@ -683,6 +685,9 @@ REASON_ASK = "It can't wait because [needs: why can't this wait, and what would 
 SIZE_QUESTION = "What is driving the size, and is there a smaller version we could start with?"
 TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs should I know about?"
 DEMO_HONESTY_QUESTION = "Could we say on screen what is sample data or not built yet, so nobody is misled?"
+# after an ask to hide something and fake nothing ("can we hide the Beta badges?"): no sample data is at stake
+DEMO_VISIBLE_QUESTION = "Could we leave it visible and say plainly what it means, so nobody is misled?"
+_HIDE_ASK = re.compile(r"\b(?:hide|hiding|disable|disabling|turn off|turning off|switch off|switching off)\b", re.I)
 _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] = (
     # (category, the only rules it repairs (None: any), rules it never repairs, the question)
     ("interruption", None, frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
@@ -887,6 +892,9 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
         if acted and all(
             f.category == category and f.rule_id not in excluded and (only is None or f.rule_id in only) for f in acted
         ):
+            faked = re.search(rf"\b{_FAKE_VERBS.pattern}", sentence, re.I)
+            if question == DEMO_HONESTY_QUESTION and _HIDE_ASK.search(sentence) and not faked:
+                return DEMO_VISIBLE_QUESTION
             return question
     return None
 
@@ -1152,10 +1160,12 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         label = re.match(r"\s*:\s+", text[end:]) if at_start else re.match(r"\s*[,:]\s+", text[end:])
         if at_start and not label:
             label = re.match(r"\s*,\s+(?!(?:but|and|so|or|though|because)\b)", text[end:])
-        if repair.action == "delete" or (opens and label and repair.action == "replace-phrase"):
+        whole = at_start and not text[end:].strip(" .!?…")  # "small tweak." is all the sentence says
+        if repair.action == "delete" or (repair.action == "replace-phrase" and ((opens and label) or whole)):
             # a label that opens the sentence or an aside ("Minor tweak: X", "Tiny tweak, reuse the field",
-            # "(small add-on, no impact …)") says X: the label goes rather than becoming "A change, X"
-            tail = re.match(r"[\s:,;—–-]*", text[end:])
+            # "(small add-on, no impact …)") says X: the label goes rather than becoming "A change, X";
+            # a sentence that is only the label ("small tweak.") goes whole rather than becoming "A change."
+            tail = re.match(r"[\s:,;—–.!?…-]*" if whole else r"[\s:,;—–-]*", text[end:])
             end += tail.end() if tail else 0
             new = ""
         elif repair.action == "delete-words":

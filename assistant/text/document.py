@@ -15,6 +15,11 @@ _FOLD.update({ord("’"): ord("'"), ord("‘"): ord("'"), ord("“"): ord('"'), 
 _FOLD.update({ord("\u00a0"): ord(" "), ord("–"): ord("-"), ord("—"): ord("-")})
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|-->|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+# A full stop that ends an abbreviation, not a sentence: a title before a name ("Dr. Alvarez", "Ms. Okafor")
+# or a Latin short form ("e.g. Okta", "vs. last year"). Titles are matched with their capital ("200 ms. Next"
+# is a sentence end); "etc." and "Inc." often end a sentence, so they still do.
+_ABBREVIATION = re.compile(r"(?:^|(?<=[\s(\[\"'“‘]))(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|St)|(?i:e\.g|i\.e|vs|approx|cf))$")
+_AFTER_ABBREVIATION = re.compile(r"[ \t]+[\w\"'“‘(]")
 # Double, typographic and code quotes; and single quotes that open after a non-letter and close before one
 # ('quick win', 'can't you just'), so that an apostrophe (don't, users') never opens or closes a quote.
 _QUOTED = re.compile(
@@ -103,6 +108,8 @@ class Document:
         spans = []
         start = 0
         for match in _SENTENCE_END.finditer(self.text):
+            if match.group() == "." and self._ends_abbreviation(match.start()):
+                continue
             spans.append((start, match.end()))
             start = match.end()
         spans.append((start, len(self.text)))
@@ -115,6 +122,13 @@ class Document:
             if s < e:
                 trimmed.append((s, e))
         return trimmed
+
+    def _ends_abbreviation(self, dot: int) -> bool:
+        """Whether the full stop at `dot` closes an abbreviation that the sentence goes on after."""
+        return (
+            _ABBREVIATION.search(self.text, max(0, dot - 6), dot) is not None
+            and _AFTER_ABBREVIATION.match(self.text, dot + 1) is not None
+        )
 
     @cached_property
     def _trigrams(self) -> frozenset[str]:

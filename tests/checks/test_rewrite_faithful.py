@@ -127,3 +127,44 @@ def test_a_size_label_opening_a_clause_or_an_aside_goes_instead_of_becoming_a_ch
     assert "A change," not in body and "Reuse the promo code field" in body
     body = rewrite("Adding video embeds to the CMS scope (small add-on, no impact on the 6-week plan).").text
     assert "(a change," not in body and "6-week plan" in body
+
+
+def test_a_title_before_a_name_is_not_a_sentence_end_and_the_name_is_one_fact_to_keep():
+    from assistant.checks.facts import find_facts
+    from assistant.text.document import Document
+
+    def sentences(text: str) -> list[str]:
+        return [text[s:e] for s, e in Document(text).sentences]
+
+    assert sentences("I told Dr. Alvarez's clinic group. They agreed.") == [
+        "I told Dr. Alvarez's clinic group.",
+        "They agreed.",
+    ]
+    assert sentences("Use an IdP, e.g. Okta or Azure AD. Then test.") == [
+        "Use an IdP, e.g. Okta or Azure AD.",
+        "Then test.",
+    ]
+    assert sentences("Latency is 200 ms. Next we test.") == ["Latency is 200 ms.", "Next we test."]
+    assert find_facts("I've already told Dr. Alvarez's clinic group.") == ["Dr. Alvarez's"]
+    draft = (
+        "The intake redesign goes live on March 14. That date is locked — I've already told Dr. Alvarez's clinic "
+        "group and I'm not going back to them."
+    )
+    text = rewrite(draft).text
+    assert "I've already told Dr. Alvarez's clinic group and I'm not going back to them" in text
+
+
+def test_a_sentence_that_is_only_a_size_label_goes_rather_than_becoming_a_change():
+    text = rewrite("Sephora wants points to expire after 12 months too. small tweak. Can it ship with the rest?").text
+    assert "A change." not in text and "small tweak" not in text.lower()
+    assert "Sephora wants points to expire after 12 months too." in text
+
+
+def test_what_a_demo_ask_hides_is_never_said_to_be_shown_and_the_question_asks_to_keep_it_visible():
+    draft = "for tomorrow's demo to Target can we hide the 'Beta' badges and turn off the error toasts?"
+    text = rewrite(draft).text
+    assert "showing the 'Beta' badges" not in text
+    assert "'Beta' badges" in text and "error toasts" in text
+    # a hide ask alone: the question is about keeping it visible, not about sample data
+    hide_only = rewrite("For tmrw's demo w/ Walgreens can we just hide the sync errors banner?").text
+    assert "visible" in hide_only and "sample data" not in hide_only
