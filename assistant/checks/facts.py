@@ -316,6 +316,7 @@ _SUBJECT = re.compile(
     rf"|(?<![\w.])v\d+(?:\.\d+)+(?![\w])",
     re.I,
 )
+_POSSESSIVES = frozenset("its their his her my our your".split())
 _NOT_SUBJECT_WORDS = frozenset(
     """the a an this that these those our your their my its it's any some each every all no new same
     me us him her them you
@@ -353,8 +354,12 @@ def find_subjects(text: str) -> list[str]:
     found: list[str] = []
     for match in _SUBJECT.finditer(text):
         words = match.group(0).split()
-        while len(words) > 1 and (words[0].lower() in _NOT_SUBJECT_WORDS or words[0].lower().endswith("ed")):
-            words = words[1:]  # "underestimated the migration" names the migration
+        while len(words) > 1 and (
+            words[0].lower() in _NOT_SUBJECT_WORDS
+            or words[0].lower().endswith("ed")
+            or (words[0].lower().endswith("ing") and words[1].lower() in _POSSESSIVES)
+        ):
+            words = words[1:]  # "underestimated the migration" names the migration; "doing its job" no job
         if (
             len(words) == 1
             and not words[0].startswith(("@", "`", "v", "V"))

@@ -160,3 +160,10 @@ def test_a_meeting_called_a_session_and_finding_a_way_raise_no_complexity_flag()
 
     assert not find_complexity("Estimation session on 3 Apr for the copy changes.", semantic=False)
     assert not find_complexity("The date does not move, so the team needs to find a way.", semantic=False)
+
+
+def test_an_idiom_with_a_possessive_is_not_a_feature_the_questions_name():
+    """'seems to be doing its job' names no job: no question asks about "the doing its job"."""
+    draft = "heads up: churn came in under 3% — the cancel-flow survey seems to be doing its job. numbers on Looker"
+    questions = [q.text for q in analyze(draft).questions]
+    assert questions and not any("doing its job" in q for q in questions)
