@@ -591,7 +591,9 @@ def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True)
             f.model_copy(update={"start": max(f.start - start - head, 0), "end": min(f.end, end) - start - head})
             for f in found
         ]
-        repaired = repair_sentence(original[head:], local, reason_slot=reason_slot)
+        # an email's subject line is a heading, not a sentence: no template reads well after "Subject:"
+        is_header = _HEADER_LINE.match(original, head) is not None and text[end : end + 1] == "\n"
+        repaired = None if is_header else repair_sentence(original[head:], local, reason_slot=reason_slot)
         if repaired is not None and head:
             repaired = original[:head] + repaired if repaired else ""
         if repaired:  # the sentence before it: the tail of what is already written, never the whole prefix
@@ -610,6 +612,7 @@ def repair_text(text: str, findings: list[Finding], *, reason_slot: bool = True)
 
 
 _LIST_MARKER = re.compile(r"[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+(?=\S)")
+_HEADER_LINE = re.compile(r"[ \t]*(?:subject|subj|title)[ \t]*:", re.I)
 
 
 # The repairs' questions about what a change does to the plan, and about showing a demo honestly: one of each

@@ -168,3 +168,11 @@ def test_what_a_demo_ask_hides_is_never_said_to_be_shown_and_the_question_asks_t
     # a hide ask alone: the question is about keeping it visible, not about sample data
     hide_only = rewrite("For tmrw's demo w/ Walgreens can we just hide the sync errors banner?").text
     assert "visible" in hide_only and "sample data" not in hide_only
+
+
+def test_an_email_subject_line_is_kept_as_a_heading_not_rewritten_into_a_sentence():
+    draft = "Subject: URGENT - need status\n\nKevin, where are we on the reporting export? Please reply today."
+    text = rewrite(draft).text
+    assert text.startswith("Subject: URGENT - need status\n") and "Subject," not in text
+    # a one-line message that only opens with the label is repaired as a sentence
+    assert "It can't wait because" in rewrite("Subject: URGENT - Need the Q2 usage numbers by EOD. Thanks.").text
