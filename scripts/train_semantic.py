@@ -5,7 +5,8 @@
 
 Trust: every clause of every labelled train message (see `assistant.checks.semantic.clauses`) is one
 example, positive for each category whose labelled span overlaps it; the trust rules' own `flag` examples
-add positives for their category and their `ok` examples add negatives. Complexity: each labelled request is
+add positives for their category and their `ok` examples add negatives; each clause is read beside its
+neighbours in its message (`semantic.context_rows`). Complexity: each labelled request is
 one example, positive for its categories (trivial requests are all-negative); the complexity rules' examples
 are added the same way. Trivial: each labelled request is one example, positive when it has no category
 (the gate that keeps a copy or colour change free of flags). Each label gets an L2-regularised logistic
