@@ -36,14 +36,16 @@ _DEPENDENCY_QUESTION = (
 _CUSTOMER_CUE = re.compile(
     r"(?:\b(?:for|customer|client|promised|told|with)\s+|(?<!share )(?<!send )(?<!post )(?<!push )(?<!sync )"
     r"(?<!export )(?<!upload )(?<!move )(?<!moved )(?<!connect )(?<!link )(?<!add )(?<!migrate )(?<!switch )"
-    r"(?<!sent )(?<!pushed )(?<!posted )(?<!synced )(?<!exported )\bto\s+)$",
+    r"(?<!sent )(?<!pushed )(?<!posted )(?<!synced )(?<!exported )(?<!moving )(?<!moves )(?<!talked )(?<!spoke )"
+    r"(?<!according )(?<!reply )(?<!replied )(?<!reach out )(?<!reached out )\bto\s+)$",
     re.I,
 )
 _DATE_FACT = re.compile(
     r"\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|tomorrow|today|tonight|next |end of|"
     r"\bthis (?:week|month|quarter|sprint|year)\b|^(?:jan|feb|mar|apr|may|jun|jul|aug|"
     r"sep|sept|oct|nov|dec)[a-z]*$|^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)$"
-    r"|^(?:in progress|in review|done|to ?do|backlog|blocked|closed|resolved|ready for qa)$",  # weekdays, statuses
+    r"|^(?:in progress|in review|done|to ?do|backlog|blocked|closed|closed won|closed lost|resolved|ready|ready for qa"
+    r"|sprint|sprint \d+)$",  # weekdays, statuses, sprints
     re.I,
 )
 
@@ -245,7 +247,7 @@ _PERSON_AFTER = re.compile(
 )
 _PERSON_BEFORE = re.compile(
     r"\b(?:hi|hey|hello|dear|morning|thanks|thank you|cc|ping|pinged|ask|asked|asking|told|tell|emailed|messaged|"
-    r"owner:|per)\s+$",
+    r"owner:|per|(?:talked|talking|spoke|speaking|chatted|chatting|met) (?:to|with)|checked with|according to)\s+$",
     re.I,
 )
 _VOCATIVE_AFTER = re.compile(r"^\s*[,—–:]")

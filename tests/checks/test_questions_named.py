@@ -167,3 +167,16 @@ def test_an_idiom_with_a_possessive_is_not_a_feature_the_questions_name():
     draft = "heads up: churn came in under 3% — the cancel-flow survey seems to be doing its job. numbers on Looker"
     questions = [q.text for q in analyze(draft).questions]
     assert questions and not any("doing its job" in q for q in questions)
+
+
+def test_a_status_a_sprint_or_a_person_talked_to_is_not_asked_about_as_a_customer():
+    for draft, wrong in (
+        ("This is a one-line change in the config. Moving to Ready for Sprint 7.", ("Ready", "Sprint")),
+        ("Post a Slack notification when a deal moves to Closed Won.", ("Closed Won need",)),
+        ("- talked to Ingrid about the filter chips\n- today: customer call with Brightline", ("Ingrid",)),
+    ):
+        questions = " ".join(q.text for q in analyze(draft).questions)
+        assert not any(w in questions for w in wrong), questions
+    # a customer the PM is about to talk to is still one
+    ocado = analyze("What drives the multi-warehouse inventory? I talk to Ocado on Wed.").questions
+    assert "Ocado" in " ".join(q.text for q in ocado)
