@@ -193,6 +193,7 @@ FOUND = (
     "Plan B shouldn't affect the timeline.2 teams asked.",  # _tidy fused 'B .2' into the claim 'B.2'
     "A0  A.\u03a30",  # the check itself: 'A.Σ0'.lower() has a final sigma, 'Σ0'.lower() does not
     "[A:0D",  # the check itself: the draft's unclosed '[' glued to the templates blanked its own '0D'
+    "Aa: EXPECTED tO bE lOW.iTS A 0",  # 'Aa, My guess is …': a template's capital after an address read as a name
 )
 
 

@@ -1021,7 +1021,12 @@ _ADDRESS = re.compile(
 )
 
 
-_FUNCTION_WORDS = frozenset("We We're Is What Help Does Could Can Here The This".split())
+# The first words of the repairs' own templates ("My guess is …", "It can't wait …"): after "Aa, " a capital
+# would read as a name (and the invented-claims guard would flag it); "I" and the PM's own words keep theirs.
+_FUNCTION_WORDS = frozenset(
+    """We We're Is What Help Does Could Can Here The This My Our It It's When For Before If How Which Who Are Do
+    Would Should There That These Given Let's Let""".split()
+)
 
 
 def _lower_ok(text: str) -> bool:

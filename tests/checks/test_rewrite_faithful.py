@@ -176,3 +176,8 @@ def test_an_email_subject_line_is_kept_as_a_heading_not_rewritten_into_a_sentenc
     assert text.startswith("Subject: URGENT - need status\n") and "Subject," not in text
     # a one-line message that only opens with the label is repaired as a sentence
     assert "It can't wait because" in rewrite("Subject: URGENT - Need the Q2 usage numbers by EOD. Thanks.").text
+
+
+def test_a_template_after_the_name_it_addresses_does_not_open_with_a_capital_that_reads_as_a_name():
+    text = rewrite("Aa: EXPECTED tO bE lOW.iTS A 0").text
+    assert "Aa, my guess is" in text and "My" not in text
