@@ -40,7 +40,8 @@ _CAPITALISED = re.compile(
     r"\b(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|St)\.[ \t]+)?[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b"
 )
 _SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
-_SENTENCE_START = re.compile(rf"(?:^|{_SENTENCE_BOUNDARY})$")  # on the text before an index
+# on the text before an index; a list item that opens the text starts a sentence too ("- My guess is …")
+_SENTENCE_START = re.compile(rf"(?:^\s*(?:[-*•]\s+|\d+[.)]\s+)?|{_SENTENCE_BOUNDARY})$")
 _SENTENCE_START_INSIDE = re.compile(rf"(?:{_SENTENCE_BOUNDARY})$")  # on a look-back window
 _LOOK_BACK = 40
 
