@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from assistant.text.document import TITLES
 from assistant.text.slots import SLOT_OR_PLACEHOLDER, blank_slots
 
 _MONTHS = (
@@ -37,7 +38,7 @@ _DATE = re.compile(
 )
 # A run of capitalised words, with a title before a name ("Dr. Alvarez's", "Ms. Okafor") kept as one.
 _CAPITALISED = re.compile(
-    r"\b(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|St)\.[ \t]+)?[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b"
+    rf"\b(?:(?:{TITLES})\.[ \t]+)?[A-Z][\w&'’.-]*[A-Za-z0-9](?:[ \t]+[A-Z][\w&'’.-]*[A-Za-z0-9])*\b"
 )
 _SENTENCE_BOUNDARY = r"[.!?:][\"'”’)\]]*\s+|\n\s*(?:[-*•]\s+|\d+[.)]\s+)?|[\"“(]\s*"
 # on the text before an index; a list item that opens the text starts a sentence too ("- My guess is …")

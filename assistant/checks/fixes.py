@@ -176,6 +176,9 @@ _VERBS = (
 # as labelled sample data; a gap hidden ("hide the sync errors banner") can stay visible and be explained.
 _FAKE_VERBS = re.compile(r"(?:hardcode|hard-code|fake|mock up|mock|stub|stub out|seed|pre-?load|pre-?fill)\b", re.I)
 _HIDE_VERBS = re.compile(r"(?:hide|disable|turn off|switch off)\b", re.I)
+# the same verbs anywhere in a sentence, the hiding ones with their -ing forms ("hiding the banner")
+_FAKE_ANYWHERE = re.compile(rf"\b{_FAKE_VERBS.pattern}", re.I)
+_HIDE_ANYWHERE = re.compile(r"\b(?:hid(?:e|ing)|disabl(?:e|ing)|(?:turn|turning|switch|switching) off)\b", re.I)
 _ASK = re.compile(
     r"(?:(?:\b(?:can|could|would|will) (?:we|you|the team|someone|engineering|they)|\b(?:we|i|you) (?:just |also )?"
     r"need(?:s)? (?:you )?to|\bplease|\blet's|\bto)(?: (?:just|please|quickly|simply|also|maybe|easily|really))* "
@@ -690,7 +693,6 @@ TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs
 DEMO_HONESTY_QUESTION = "Could we say on screen what is sample data or not built yet, so nobody is misled?"
 # after an ask to hide something and fake nothing ("can we hide the Beta badges?"): no sample data is at stake
 DEMO_VISIBLE_QUESTION = "Could we leave it visible and say plainly what it means, so nobody is misled?"
-_HIDE_ASK = re.compile(r"\b(?:hide|hiding|disable|disabling|turn off|turning off|switch off|switching off)\b", re.I)
 _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] = (
     # (category, the only rules it repairs (None: any), rules it never repairs, the question)
     ("interruption", None, frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
@@ -895,8 +897,8 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
         if acted and all(
             f.category == category and f.rule_id not in excluded and (only is None or f.rule_id in only) for f in acted
         ):
-            faked = re.search(rf"\b{_FAKE_VERBS.pattern}", sentence, re.I)
-            if question == DEMO_HONESTY_QUESTION and _HIDE_ASK.search(sentence) and not faked:
+            hides_only = _HIDE_ANYWHERE.search(sentence) and not _FAKE_ANYWHERE.search(sentence)
+            if question == DEMO_HONESTY_QUESTION and hides_only:
                 return DEMO_VISIBLE_QUESTION
             return question
     return None

@@ -18,7 +18,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|-->|\n\s*\n|\n(?=\s*(?:[
 # A full stop that ends an abbreviation, not a sentence: a title before a name ("Dr. Alvarez", "Ms. Okafor")
 # or a Latin short form ("e.g. Okta", "vs. last year"). Titles are matched with their capital ("200 ms. Next"
 # is a sentence end); "etc." and "Inc." often end a sentence, so they still do.
-_ABBREVIATION = re.compile(r"(?:^|(?<=[\s(\[\"'“‘]))(?:(?:Dr|Mr|Mrs|Ms|Mx|Prof|St)|(?i:e\.g|i\.e|vs|approx|cf))$")
+TITLES = "Dr|Mr|Mrs|Ms|Mx|Prof|St"  # titles before a name, also read by the facts check ("Dr. Alvarez's")
+_ABBREVIATION = re.compile(rf"(?:^|(?<=[\s(\[\"'“‘]))(?:(?:{TITLES})|(?i:e\.g|i\.e|vs|approx|cf))$")
 _AFTER_ABBREVIATION = re.compile(r"[ \t]+[\w\"'“‘(]")
 # Double, typographic and code quotes; and single quotes that open after a non-letter and close before one
 # ('quick win', 'can't you just'), so that an apostrophe (don't, users') never opens or closes a quote.
