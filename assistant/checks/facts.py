@@ -24,8 +24,9 @@ _UNITS = (
     r"(?:working |business |calendar |person-?|man-?|engineer-?|dev-?)?"
     r"(?:hours?|hrs?|days?|weeks?|wks?|months?|sprints?|quarters?|story points?|points?|afternoons?|mornings?)"
 )
-_ESTIMATE = re.compile(
-    rf"\b(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
+_ESTIMATE = re.compile(  # not the idiom "call it a day"
+    r"\b(?<!call it )(?<!calling it )"
+    rf"(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
     rf"|\d+(?:\.\d+)?[ \t]?(?:h|d|w|sp|pts)"
     rf"|t-shirt size (?:xs|s|m|l|xl)|(?:a |an )?(?:day|week|afternoon) or two)\b",
     re.I,
@@ -147,7 +148,12 @@ def find_invented_claims(text: str, sources: Iterable[str]) -> list[str]:
 
 
 # Urgency and chat shorthand in capitals: phrasing, not facts of the PM's world.
-_NOT_FACTS = frozenset("ASAP EOD EOW EOM COB FYI TBH IMO IMHO BTW PTAL LGTM ETA URGENT AFAIK OOO WIP PR".split())
+# Ordinary words in capitals are emphasis ("i KNOW you can", "this is NOT optional"), not names either.
+_NOT_FACTS = frozenset(
+    """ASAP EOD EOW EOM COB FYI TBH IMO IMHO BTW PTAL LGTM ETA URGENT AFAIK OOO WIP PR KNOW NOT NEED NEEDS MUST NOW
+    ALL NEVER REALLY PLEASE PLS NO YES DONE TODAY TONIGHT STILL AGAIN ONLY EVERY ANY HUGE BIG CRITICAL IMPORTANT
+    BLOCKER BLOCKING HELP WHY SOON LIVE BROKEN CANNOT CANT WONT DONT NOTHING EVERYONE ANYONE""".split()
+)
 _RELATIVE_DATE = re.compile(
     r"\b(?:tomorrow|tmrw|tmr|tonight|(?:this|next) (?:week|sprint|month|quarter|year)|end of (?:the |this |next )?"
     r"(?:day|week|month|quarter|sprint|year)|the \d{1,2}(?:st|nd|rd|th))\b",

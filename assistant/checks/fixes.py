@@ -201,7 +201,27 @@ _OBJECT = re.compile(
     r"(?=[,.;:!?]|\s+(?:and|so|but|because|by|again|last|this)\b|$)",
     re.I,
 )
+_DONE_IN = re.compile(  # "I know you can do the ACH retry logic in 2 days"
+    r"\b(?:do|build|ship|finish|deliver|knock out|get) (?P<thing>(?:the|our|this|that) (?!(?:date|deadline|estimate"
+    r"|work|job|thing|rest|same)\b)[\w-]+(?: [\w-]+){0,3}?)(?: done| out| shipped| built)? (?:in|within) (?=\S)",
+    re.I,
+)
 _CALENDAR_WORD = re.compile(rf"\b(?:{CALENDAR_WORDS})\b", re.I)
+_SUBJECT_WORD = r"(?!(?:still|again|always|now|not|never)\b)[\w'-]+"
+# A rhetorical why-question about what is wrong ("Why is the android build broken AGAIN?!"): said as a
+# statement ("The android build is broken again"), what is wrong stays in the repair.
+_WHY_WRONG = re.compile(
+    r"^\W*why (?P<verb>is|are|was|were|has|have) (?P<subject>(?:(?:the|our|these|those) "
+    + _SUBJECT_WORD
+    + r"|this|that|it|(?-i:[A-Z])[\w-]*)(?: "
+    + _SUBJECT_WORD
+    + r"){0,4}?) "
+    r"(?P<state>(?:(?:still|again|always|now) )*(?:broken|failing|down|crashing|slow|wrong|missing"
+    r"|not [\w-]+|going (?:up|down|out)|red|empty|late|stuck|blank|off|(?:been|getting) [\w-]+|failing|crashing"
+    r"|timing out|erroring|breaking|hanging|showing|happening|spinning|freezing|double-\w+)\b[^?!.,;:]*)",
+    re.I,
+)
+_EMPHASIS = re.compile(r"\b(?:AGAIN|STILL|NOT|NEVER|ALWAYS|NOW|EVER)\b")
 _SUBJECT_MUST = re.compile(  # "the waiting time predictions need to look smart"
     r"\b(?P<thing>(?:the|our|this) (?!(?:demo|date|deadline|estimate|team|board)\b)[\w-]+(?: [\w-]+){0,3}?)"
     r" (?:needs?|has|have|must|should) (?:to )?(?:look|be|seem|appear|show|work)\b",
@@ -214,12 +234,15 @@ _COUNT = (
     r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
     r"(?:[ -]?(?:days?|weeks?|wks?|sprints?|points?|pts|hours?|hrs?|months?|d|w|h)\b)?"
 )
+_BARE_COUNT = re.compile(r"\d+(?:\.\d+)?")
+_COUNT_UNIT = re.compile(r"[ -]?(?:days?|weeks?|wks?|sprints?|points?|pts|hours?|hrs?|months?)$", re.I)
 _TARGET_INSTEAD = re.compile(
     rf"\b(?P<target>{_COUNT}) (?:instead of|not|rather than) (?:the )?(?P<estimate>{_COUNT})", re.I
 )
 _TARGET_WORDS = (  # haggling words first: "the mobile team did theirs in 2 days, can we get this down to a 5"
-    r"down to|back to|closer to|call it|say|make it|get (?:it|this|that) (?:down |back )?to|trim (?:it |this )?"
-    r"(?:down )?to|cut (?:it |this )?to|re-?estimate to|fit (?:it )?in(?:to)?",
+    r"down to|back to|closer to|call it|say|said|make it|get (?:it|this|that) (?:down |back )?to|trim (?:it |this )?"
+    r"(?:down )?to|cut (?:it |this )?to|re-?estimate to|fit (?:it )?in(?:to)?|(?:aim|plan|budget) (?:for|on|around)"
+    r"|target|settle on|go with|(?:size|point|book) (?:it |this |that )?at|thinking|land (?:around|at|on)",
     r"in|to|at|within|(?P<bound>under|below)",
 )
 _TARGETS = [
@@ -254,6 +277,16 @@ _ESTIMATE_GIVEN = [
         rf"(?: (?:it|this|that|the [\w-]+(?: [\w-]+)?) at)? (?P<estimate>{_COUNT})(?!\w)",
         re.I,
     ),
+    re.compile(  # "you had it at 5 days", "Lena sized this at 8"
+        r"\b(?:team|you|they|eng\w*|devs?|(?-i:[A-Z][a-z]+)) (?:had|sized|pointed|scored)"
+        rf" (?:it|this|that|the [\w-]+(?: [\w-]+)?) at (?P<estimate>{_COUNT})(?!\w)",
+        re.I,
+    ),
+    re.compile(  # "21 won't fly with leadership", "5 days is way too much"
+        rf"^\W*(?P<estimate>{_COUNT}) (?:won'?t fly|wont fly|is (?:way |far |just )?too (?:much|high|long|big|many)"
+        r"|is a non-?starter|doesn'?t work for)",
+        re.I,
+    ),
 ]
 
 
@@ -267,8 +300,13 @@ def estimate_numbers(clause: str) -> dict[str, str]:
     """The engineers' number (`estimate`) and the PM's counter-offer (`target`) an estimate haggle names."""
     parts: dict[str, str] = {}
     m = _TARGET_INSTEAD.search(clause)
-    if m:
-        return {"target": m.group("target"), "estimate": m.group("estimate")}
+    if m:  # "2 days not 5": the unit said once is both numbers' ("the estimate is 5 days")
+        target, estimate = m.group("target"), m.group("estimate")
+        if _BARE_COUNT.fullmatch(estimate) and (unit := _COUNT_UNIT.search(target)):
+            estimate += unit.group(0)
+        elif _BARE_COUNT.fullmatch(target) and (unit := _COUNT_UNIT.search(estimate)):
+            target += unit.group(0)
+        return {"target": target, "estimate": estimate}
     for pattern in _ESTIMATE_GIVEN:
         m = pattern.search(clause)
         if m:
@@ -282,7 +320,8 @@ def estimate_numbers(clause: str) -> dict[str, str]:
                 # "get it under 8" keeps its bound: "… fit in under 8"
                 " ".join(filter(None, (m.groupdict().get("bound"), m.group("target"))))
                 for m in pattern.finditer(clause)
-                if m.group("target") != parts.get("estimate") and not _VERSION.fullmatch(m.group("target"))
+                if m.group("target").split()[0] != parts.get("estimate", "").split(" ")[0]
+                and not _VERSION.fullmatch(m.group("target"))
             ),
             None,
         )
@@ -336,6 +375,8 @@ def capture(clause: str) -> dict[str, str]:
     team = _BLAMED_TEAM.search(clause)
     if team:  # "dev team" -> "the dev team"; "the platform team", "Team Atlas" stay
         named = team.group("team")
+        if re.match(r"(?:The|Our|Your) ", named):  # "Your team" opened its sentence; inside a repair it is "your team"
+            named = named[0].lower() + named[1:]
         parts["team"] = named if re.match(r"(?:the|our|your) |[A-Z]", named) else "the " + named
     if event and event.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
         parts["event"] = event.group("event") if event.group("article") else "the " + event.group("event")
@@ -380,8 +421,11 @@ def capture(clause: str) -> dict[str, str]:
                 # what the PM wants hidden is not what is shown: "hide the Beta badges" must never become
                 # "We're showing the Beta badges"
                 parts["hidden"] = _demo_object(parts.pop("thing"))
+    if wrong := _WHY_WRONG.match(clause):
+        said = f"{wrong['subject']} {wrong['verb'].lower()} {wrong['state'].strip()}"
+        parts["wrong"] = _EMPHASIS.sub(lambda m: m.group(0).lower(), said)
     if "thing" not in parts:
-        for pattern in (_NEED, _OBJECT, _SUBJECT_MUST):
+        for pattern in (_NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
             m = pattern.search(clause)
             if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
                 parts["thing"] = _clean(m.group("thing"))
@@ -625,6 +669,7 @@ _QUESTION_FAMILIES = (
     ("impact question", re.compile(r"\b(?:change|affect)s? (?:in )?(?:the current plan|\S+ \S+\?)", re.I)),
     ("demo question", re.compile(r"\bshow honestly\b|\bso nobody is misled\b", re.I)),
     ("trade-off question", re.compile(r"\bwhat trade-offs should I know about\?", re.I)),
+    ("look-together question", re.compile(r"\blook together (?:with [^.?]{1,40} )?at what happened\b", re.I)),
 )
 _TAIL = 400  # characters of the text before a repair searched for the sentence it might repeat
 _FILLER = frozenset(
@@ -689,6 +734,14 @@ CALL_REQUEST = re.compile(
 # reads the pair as fair, as it would if the PM had written both.
 REASON_ASK = "It can't wait because [needs: why can't this wait, and what would it bump?]."
 SIZE_QUESTION = "What is driving the size, and is there a smaller version we could start with?"
+COMPARE_QUESTION = "What is different in our case, and what is driving the size?"
+# a comparison with someone faster ("the Ledger team shipped card retries in 5"): its facts stay, the question
+# turns it from a benchmark to beat into a question about what differs
+_COMPARISON = re.compile(
+    r"\b(?:did|does|do|built|builds|shipped|ships|added|delivered|implemented|integrated|made|rolled out|quoted"
+    r"|managed|offered|needed)\b.*\b(?:in|within|for)\b",
+    re.I,
+)
 TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs should I know about?"
 DEMO_HONESTY_QUESTION = "Could we say on screen what is sample data or not built yet, so nobody is misled?"
 # after an ask to hide something and fake nothing ("can we hide the Beta badges?"): no sample data is at stake
@@ -810,20 +863,26 @@ def _without_pieces(sentence: str, pieces: list[_Clause], dropped: list[_Clause]
             kept_text.append(sentence[piece.start : pieces[index + 1].start if index + 1 < len(pieces) else None])
     result = tidy_sentence(_CONNECTOR.sub("", "".join(kept_text).strip()).rstrip(" ,;:—–-"))
     if result and not re.search(r"[.!?…]$", result):
-        asks = sentence.rstrip().endswith("?") or _ASKS_FIRST.match(result)
+        # the question mark belonged to the last piece: gone with it, the sentence ends with a full stop
+        asks = (sentence.rstrip().endswith("?") and pieces[-1] not in dropped) or _ASKS_FIRST.match(result)
         result += "?" if asks else "."
     return result
 
 
+# An ask to match someone else's number ("can we match that"): beside the comparison it follows, it goes.
+_MATCH_ASK = re.compile(r"(?:can|could|shall) (?:we|you|u) (?:match|beat) (?:that|their|this|it|them)\b.*", re.I)
+
+
 def without_damage_clauses(sentence: str, findings: list[Finding]) -> str:
     """The sentence minus its clauses that are nothing but a rigid-date phrase ("figure it out", "no
-    excuses", "so be it"): at most two other words, no fact, time or named thing. Only deadline rigidity: under
-    the other categories the flagged clause is often the ask itself ("please stub the check"). The sentence
-    unchanged when no clause can go cleanly or nothing would be left."""
+    excuses", "so be it") or an ask to match someone else's number ("can we match that?"): at most two other
+    words, no fact, time or named thing. Not the other categories: there the flagged clause is often the ask
+    itself ("please stub the check"). The sentence unchanged when no clause can go cleanly or nothing would
+    be left."""
     acted = [
         f
         for f in findings
-        if f.category == "deadline-rigidity"
+        if (f.category == "deadline-rigidity" or (f.category == "estimate-pressure" and _MATCH_ASK.fullmatch(f.text)))
         and not f.rule_id.endswith(".semantic")
         and _rule_repair(f).action != "leave"
     ]
@@ -893,6 +952,8 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
     acted = [f for f in findings if _rule_repair(f).action != "leave"]
     if any(f.category == "interruption" for f in acted) and CALL_REQUEST.search(sentence):
         return None  # a call request gets its own slot for what it is about and why it can't wait
+    if _compares(acted):
+        return COMPARE_QUESTION
     for category, only, excluded, question in _FOLLOW_UPS:
         if acted and all(
             f.category == category and f.rule_id not in excluded and (only is None or f.rule_id in only) for f in acted
@@ -902,6 +963,20 @@ def _follow_up(sentence: str, findings: list[Finding]) -> str | None:
                 return DEMO_VISIBLE_QUESTION
             return question
     return None
+
+
+def _compares(acted: list[Finding]) -> bool:
+    """A comparison with someone faster, alone or beside surprise at the size ("the Search team did a similar
+    filter in 2 days, so 3 sprints seems like a lot"): its facts stay and the comparison question follows."""
+    comparisons = [
+        f
+        for f in acted
+        if (f.rule_id == "estimate-pressure.others-did-it-faster" and not _MATCH_ASK.fullmatch(f.text))
+        or (f.rule_id == "estimate-pressure.talked-down" and _COMPARISON.search(f.text))
+    ]
+    surprise = next(only for category, only, _, question in _FOLLOW_UPS if question == SIZE_QUESTION)
+    rest = [f for f in acted if f not in comparisons]
+    return bool(comparisons) and all(surprise is not None and f.rule_id in surprise for f in rest)
 
 
 def _followed_by(sentence: str, follow_up: str) -> str:
@@ -1000,8 +1075,11 @@ def _addressed(sentence: str, vocative: re.Match[str], findings: list[Finding]) 
     repaired = _repair_whole(rest[:1].upper() + rest[1:], shifted)
     if not repaired:
         return None  # nothing cleanly repaired (or nothing left but the name): the finding stays visible
-    repaired = repaired[:1].lower() + repaired[1:] if _lower_ok(repaired) else repaired
-    return f"{sentence[:vocative.end(1)].strip()}, {repaired}"
+    first_word = rest.split(" ", 1)[0]
+    # the PM's own first word, capitalised only for the repair, is lowered again ("Diego, you're …")
+    own_word = first_word[:1].islower() and repaired.split(" ", 1)[0] == first_word[:1].upper() + first_word[1:]
+    repaired = repaired[:1].lower() + repaired[1:] if _lower_ok(repaired) or own_word else repaired
+    return f"{sentence[: vocative.end(1)].strip()}, {repaired}"
 
 
 # An opening prepositional phrase with no verb ("For Friday's Contoso pilot review", "Before the board demo").
@@ -1059,6 +1137,8 @@ def _template_for(
     # The engineers' number and the counter-offer come from the flagged clause only: said elsewhere in the
     # sentence ("I know the team said 6 weeks, but can we do it in 3?"), the kept clause already says them.
     parts.update({k: v for k, v in capture(context).items() if k not in parts and k not in _CLAUSE_ONLY})
+    if "wrong" in parts:  # what is wrong, said as a statement, goes before any rule's own blame template
+        templates = tuple(sorted(templates, key=lambda template: "{wrong}" not in template.lower()))
     for template in templates:
         if "{thing}" in template.lower() and _A_TIME_NOT_A_THING.fullmatch(parts.get("thing", "")):
             continue  # "prioritize it for the next release": the release is when, not what is needed
