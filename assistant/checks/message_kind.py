@@ -63,6 +63,36 @@ _NOTES_HEADING = re.compile(
     r"|\b(?:sync|meeting|call|standup|review)\b[^\n]{0,50}\n(?:attendees|present)\b)",
     re.I,
 )
+# Standup notes: a line opening with a standup label ("Today:", "Blockers:", "PM update:") first, twice, or
+# beside a bulleted list. A record of the writer's day, not a request for work.
+_STANDUP_LABEL = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?(?:yesterday|today|tomorrow|tmrw|blockers?|blocked|y|t|done|wip|me|from me|"
+    r"plan for today|(?:pm |quick |daily |eod |weekly )?update|status|next|asks?|yday|y'day|pm|eng|action items?"
+    r"|actions?|decisions?|outcomes?|sizing|agenda|attendees|notes(?: [\d/.-]+)?)[ \t]*[:\-–—][ \t]",
+    re.I | re.M,
+)
+_BULLET_LINE = re.compile(r"^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S", re.M)
+# A meeting's heading line with bullets under it ("Sprint planning 9/12\n- Gradebook sync: …").
+# A word that also names a feature ("Salesforce sync", "Design review") counts only beside a date ("Ops sync 14 Mar").
+_MEETING_HEADING = re.compile(
+    r"\A\s*(?:#+\s*)?(?:[^\n?]{0,40}\b(?:planning|refinement|grooming|kickoff|kick-off|standup|stand-up|weekly"
+    r"|estimation|triage|1:1|one-on-one|debrief|readout|retro|notes|workshop)\b[^\n?]{0,40}"
+    r"|[^\n?]{0,40}\b(?:sync|review|prep|call)\b[^\n?\d]{0,20}\d[^\n?]{0,30})"
+    r"\n(?:[^\n]*\n)?[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]",
+    re.I,
+)
+
+
+def reads_as_notes(text: str) -> bool:
+    """Whether the draft is standup or meeting notes: a record of what happened, not a request for work."""
+    if _NOTES_HEADING.search(text) or _MEETING_HEADING.search(text):
+        return True
+    labels = _STANDUP_LABEL.findall(text)
+    if not labels:
+        return False
+    return bool(_STANDUP_LABEL.match(text.lstrip())) or len(labels) >= 2 or len(_BULLET_LINE.findall(text)) >= 2
+
+
 # The writer owning the work they mention ("the typo is mine, I'll push the fix"): an FYI, not a request.
 _OWN_WORK_FYI = re.compile(
     r"\b(?:(?:is|was) (?:all )?mine\b|my (?:bad|mistake|fault)"
@@ -75,9 +105,9 @@ _OWN_WORK_FYI = re.compile(
 def message_kind(text: str, finding_categories: Collection[str] = ()) -> MessageKind:
     """The draft's kind: a request for new work unless it reads as a problem report, a status question, a
     meeting request, an agreement, a curiosity question or an announcement (and asks for no new work). A
-    draft whose only trust findings are blame is a complaint about what happened: a report. Meeting notes and
-    an FYI about the writer's own fix are announcements."""
-    if _NOTES_HEADING.search(text) or (_OWN_WORK_FYI.search(text) and not asks_a_question(text)):
+    draft whose only trust findings are blame is a complaint about what happened: a report. Meeting notes,
+    standup notes and an FYI about the writer's own fix are announcements."""
+    if reads_as_notes(text) or (_OWN_WORK_FYI.search(text) and not asks_a_question(text)):
         return "announcement"
     if _AGREEMENT.search(text) and not _BUILD.search(text):
         return "agreement"

@@ -106,3 +106,30 @@ def test_a_feature_heading_named_sync_is_still_a_request() -> None:
 )
 def test_meeting_notes_without_a_heading_and_an_apology_for_own_work_are_announcements(draft: str) -> None:
     assert message_kind(draft) == "announcement"
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "- finished PRD for saved searches\n- talked to Ingrid about the filter chips\n- today: customer call with Brightline",
+        "Yesterday: call with Northwind about SSO. Today: writing the ticket.",
+        "PM update: still waiting on the API docs from platform team, asked 3 times since monday. need them today",
+        "Sprint planning 9/12\n- Gradebook sync w/ Canvas: eng sized it at 21 pts.\n- Ravi to re-check",
+        "Roadmap sync 5/12\n- Payments team estimated the Adyen migration at 2 quarters.\n- Next sync 5/26",
+        "Decision: v2.3 ships on June 2 regardless of test coverage. Date is not up for discussion.",
+    ],
+)
+def test_standup_and_meeting_notes_are_announcements_so_they_get_no_context_block_or_invitation(draft: str) -> None:
+    assert message_kind(draft) == "announcement"
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        "Today we need a CSV export on the invoices page for Acme, can we add it?",
+        "Scope: SSO for the Helix admin console, with the Okta config screen.",
+        "Design review\n- two layouts for the settings page\n- dark mode",
+    ],
+)
+def test_a_request_that_mentions_today_or_a_scope_or_review_heading_is_still_a_request(draft: str) -> None:
+    assert message_kind(draft) == "request"
