@@ -24,8 +24,8 @@ _UNITS = (
     r"(?:working |business |calendar |person-?|man-?|engineer-?|dev-?)?"
     r"(?:hours?|hrs?|days?|weeks?|wks?|months?|sprints?|quarters?|story points?|points?|afternoons?|mornings?)"
 )
-_ESTIMATE = re.compile(  # not the idiom "call it a day"
-    r"\b(?<!call it )(?<!calling it )"
+_ESTIMATE = re.compile(  # not the idiom "call it a day", nor a frequency ("every few minutes")
+    r"\b(?<!call it )(?<!calling it )(?<!every )(?<!each )"
     rf"(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
     rf"|\d+(?:\.\d+)?[ \t]?(?:h|d|w|sp|pts)"
     rf"|t-shirt size (?:xs|s|m|l|xl)|(?:a |an )?(?:day|week|afternoon) or two)\b",
@@ -94,6 +94,16 @@ def _strip_links(text: str, unknown: set[str]) -> str:
 def find_estimates(text: str) -> list[str]:
     """Every time or effort estimate in a text, as written."""
     return [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
+
+
+# A size in minutes ("a 10 min job", "should only take 20 minutes"): a fact of the draft a repair keeps, but
+# not one the estimate guard looks for ("I've only got a few minutes" is no estimate).
+_MINUTES = re.compile(r"\b(?:\d+|a few|a couple of|five|ten|fifteen|twenty|thirty)[ -]?(?:minutes?|mins?)\b", re.I)
+
+
+def find_sizes(text: str) -> list[str]:
+    """The estimates of a text and its sizes in minutes, as written."""
+    return find_estimates(text) + [m.group(0) for m in _MINUTES.finditer(text)]
 
 
 def _normalise_number(token: str) -> str:
@@ -236,7 +246,7 @@ _NOT_NAMES = frozenset(
 )
 _MAYBE_FACT = re.compile(
     rf"\d|[$€£]|(?-i:[\w,;:'’)][ \t]+[A-Z])|(?-i:[A-Z][\w'’-]*[A-Z])|\b(?:{_MONTHS})\b|"
-    r"day|week|month|sprint|quarter|year|hour|"
+    r"day|week|month|sprint|quarter|year|hour|minute|mins?\b|"
     r"tomorrow|tmrw|tmr\b|tonight|afternoon|morning|point|the \d|"
     rf"(?-i:[A-Z][a-z]+)(?:'s|’s)?[ \t]+(?:{PERSON_VERBS}|{VOCATIVE_NEXT})",
     re.I,
@@ -261,6 +271,7 @@ def find_facts(text: str) -> list[str]:
         return []  # fast path: no digit, capital, date or duration word anywhere
     facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
     facts += [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
+    facts += [m.group(0) for m in _MINUTES.finditer(text)]
     facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
     facts += [m.group(0) for m in _CLOCK_TIME.finditer(text)]
@@ -329,8 +340,10 @@ _NOT_SUBJECT_WORDS = frozenset(
     """the a an this that these those our your their my its it's any some each every all no new same
     me us him her them you
     whole entire current existing old other one to for of on in at by with from and or but so is are be
-    can could would should will just only also quick small tiny little simple easy basic minor big huge
+    can could would should will just only also literally basically simply merely essentially really
+    quick small tiny little simple easy basic minor big huge
     please pls need needs want wants make makes add adds get gets do does fix fixes into onto up before after
+    have has had
     during about around like than via per over under behind within until while when where not never may might
     must shall don't doesn't won't shouldn't can't""".split()
 )
@@ -354,6 +367,9 @@ def _named_one_word(text: str, match: re.Match[str], word: str) -> bool:
     return bool(_ONE_WORD_SUBJECT.fullmatch(word) and re.search(r"\b(?:the|our|this|their|your)\s+$", before, re.I))
 
 
+_TIME_UNIT_WORDS = frozenset("min mins minute minutes hour hours hr hrs day days week weeks sec second".split())
+
+
 def find_subjects(text: str) -> list[str]:
     """What a rewrite must keep besides the facts: the features and systems a draft names in lower case
     ("reporting page", "import flow", "dark mode"), @mentions, `code`, versions (v2.3) and a team told or
@@ -368,6 +384,8 @@ def find_subjects(text: str) -> list[str]:
             or (words[0].lower().endswith("ing") and words[1].lower() in _POSSESSIVES)
         ):
             words = words[1:]  # "underestimated the migration" names the migration; "doing its job" no job
+        if words[0].lower() in _TIME_UNIT_WORDS:
+            continue  # "a 10 min job" is a size, not a feature
         if (
             len(words) == 1
             and not words[0].startswith(("@", "`", "v", "V"))

@@ -26,6 +26,7 @@ from assistant.checks.facts import (
     fact_kept,
     find_estimates,
     find_facts,
+    find_sizes,
     find_subjects,
     leading_vocative,
 )
@@ -200,6 +201,35 @@ _OBJECT = re.compile(
     r" (?P<thing>(?:the|our|your|their|this|that) (?!(?:date|deadline|estimate|ball)\b)[\w-]+(?: [\w-]+){0,3}?)"
     r"(?=[,.;:!?]|\s+(?:and|so|but|because|by|again|last|this)\b|$)",
     re.I,
+)
+# Under trivializing: what the PM already knows ("since we already render the HTML": said as a statement,
+# "We already render the HTML.") and what they picture the work as ("its a settings flag": "I had thought of
+# it as a settings flag, …"), so the repair keeps both and asks.
+_SINCE = re.compile(
+    r"\b(?:since|because|as|given(?: that)?|bc|cause|cuz) "
+    r"(?P<since>(?:we|you|they|it|the|our|their|there|[A-Z][\w-]+)\b"
+    r"(?: (?!so\b)[\w'’/-]+){2,12})",
+)
+_SO_PREMISE = re.compile(  # "We already store the refill date on the record, so this is a simple cron job"
+    r"^\W*(?P<since>(?:we|you|they|the|our|their|[A-Z][\w-]+)\b(?: [\w'’/-]+){2,14}?),? so (?:this|it|that)\b", re.I
+)
+_SEEN_AS = re.compile(
+    r"\b(?:it'?s|its|it is|this is|that'?s|thats|that is|this'?s|it'?ll be|is)(?: (?:literally|basically|just|only"
+    r"|simply|really|essentially|honestly|pretty much|probably|prob|like))* (?P<seen>(?:a|an|one|two|a single|a few"
+    r"|a couple of)(?: [\w'-]+){1,5}?(?: (?:and|plus|with) (?:a|an|one|the|some|two)(?: [\w'-]+){1,4}?)?)"
+    r"(?=\s*(?:[,.;!?)]|$|lol\b|so\b|and\b|right\b|tbh\b|imo\b))",
+    re.I,
+)
+_SIZED_SUBJECT = re.compile(  # "The Spanish translation for the onboarding flow should be trivial"
+    r"^\W*(?P<thing>(?:the|our|this|that|adding|supporting) [\w' -]{2,60}?) (?:should|shouldn'?t|should not|will|would"
+    r"|is|isn'?t|is not|feels|seems|looks)(?: (?:be|take|need|really|pretty|just|only|basically))* (?:trivial"
+    r"|simple|easy|quick|small|straightforward|tiny|minor|a (?:quick|small|tiny|simple)|basically|nothing"
+    r"|no big deal|long|much)",
+    re.I,
+)
+_SIZE_WORDS = re.compile(r"\b(?:simple|easy|small|quick|tiny|trivial|minor|little|teeny|wee|basic)\b ?", re.I)
+_GENERIC_WORK = re.compile(
+    r"(?:a|an|one|the) (?:change|thing|fix|job|task|tweak|one|bit|update|piece of work|ask|request|win)", re.I
 )
 _DONE_IN = re.compile(  # "I know you can do the ACH retry logic in 2 days"
     r"\b(?:do|build|ship|finish|deliver|knock out|get) (?P<thing>(?:the|our|this|that) (?!(?:date|deadline|estimate"
@@ -390,7 +420,7 @@ def capture(clause: str) -> dict[str, str]:
         when = _calendar_cased(m.group(0))
         parts["when"] = when if " " in when or not _is_calendar(m.group("date")) else f"on {when}"
         parts["on_date"] = f"on {date}" if _is_calendar(date) else date
-    estimates = find_estimates(clause)
+    estimates = find_sizes(clause)
     if estimates:
         number = estimates[0]
         parts["number"] = number[0].lower() + number[1:] if number[:1].isupper() and not number.isupper() else number
@@ -421,17 +451,26 @@ def capture(clause: str) -> dict[str, str]:
                 # what the PM wants hidden is not what is shown: "hide the Beta badges" must never become
                 # "We're showing the Beta badges"
                 parts["hidden"] = _demo_object(parts.pop("thing"))
+    if (since := _SINCE.search(clause) or _SO_PREMISE.search(clause)) and not find_estimates(since["since"]):
+        parts["since"] = since["since"]
+    if (seen := _SEEN_AS.search(clause)) and not find_estimates(seen["seen"]):
+        pictured = re.sub(r"\s+", " ", _SIZE_WORDS.sub("", seen["seen"])).strip()  # the mechanism, not the size
+        if not _GENERIC_WORK.fullmatch(pictured):
+            parts["seen"] = pictured
     if wrong := _WHY_WRONG.match(clause):
         said = f"{wrong['subject']} {wrong['verb'].lower()} {wrong['state'].strip()}"
         parts["wrong"] = _EMPHASIS.sub(lambda m: m.group(0).lower(), said)
     if "thing" not in parts:
-        for pattern in (_NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
+        for pattern in (_SIZED_SUBJECT, _NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
             m = pattern.search(clause)
             if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
-                parts["thing"] = _clean(m.group("thing"))
+                thing = _clean(m.group("thing"))  # "The Spanish translation …" opened the sentence
+                parts["thing"] = thing[0].lower() + thing[1:] if re.match(r"(?:The|Our|This|That) ", thing) else thing
                 break
-    if "thing" not in parts:  # the feature the clause names ("fumbled the invoice import")
-        subjects = [s for s in find_subjects(clause) if _names_a_thing(clause, s)]
+    if "thing" not in parts:  # the feature the clause names ("fumbled the invoice import"), one noun phrase
+        subjects = [
+            s for s in find_subjects(clause) if _names_a_thing(clause, s) and not re.search(r" (?:the|a|an) ", s)
+        ]
         if len(subjects) == 1:
             parts["thing"] = "the " + subjects[0] if re.match(r"[a-z]", subjects[0]) else subjects[0]
     return {k: v for k, v in parts.items() if v}
@@ -669,6 +708,7 @@ _QUESTION_FAMILIES = (
     ("impact question", re.compile(r"\b(?:change|affect)s? (?:in )?(?:the current plan|\S+ \S+\?)", re.I)),
     ("demo question", re.compile(r"\bshow honestly\b|\bso nobody is misled\b", re.I)),
     ("trade-off question", re.compile(r"\bwhat trade-offs should I know about\?", re.I)),
+    ("complexity question", re.compile(r"\b(?:How big does this look to you|understand what's involved)\?", re.I)),
     ("look-together question", re.compile(r"\blook together (?:with [^.?]{1,40} )?at what happened\b", re.I)),
 )
 _TAIL = 400  # characters of the text before a repair searched for the sentence it might repeat
@@ -1010,10 +1050,22 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
 
     if not sentence_level:
         edited = _apply_phrase_edits(sentence, phrase_level)
-        if _same_words(edited, sentence):
-            return None  # the edit had nothing to remove ("its a settings flag"): the finding stays visible
-        return edited if _clean_result(edited, sentence, facts) else None
+        clean_edit = edited if not _same_words(edited, sentence) and _clean_result(edited, sentence, facts) else None
+        if not all(f.category == "trivializing" for f in phrase_level) or (
+            clean_edit and not _SEEN_AS.search(clean_edit)
+        ):
+            return clean_edit  # None: the edit had nothing to remove, or no clean result; the finding stays visible
+        # "its (literally) a settings flag": without the word it still sizes the work, so the sentence is
+        # repaired as a whole, or else edited
+        return _repair_clauses(sentence, findings, phrase_level, [], facts) or clean_edit
+    return _repair_clauses(sentence, findings, sentence_level, phrase_level, facts)
 
+
+def _repair_clauses(
+    sentence: str, findings: list[Finding], sentence_level: list[Finding], phrase_level: list[Finding], facts: list[str]
+) -> str | None:
+    """The sentence with its flagged clauses replaced by the worst finding's template and the phrase edits
+    applied to the clauses kept; None when no template fits cleanly."""
     pieces = clauses(sentence)
     address = ""
     if len(pieces) > 1 and _ADDRESS.fullmatch(pieces[0].text.strip()):
@@ -1154,12 +1206,15 @@ def _template_for(
             continue  # removing a question ("eta??") or any word beyond the urgency would drop the PM's words
         if _repeats_kept_date(template, parts, clause) or _parts_overlap(template, parts):
             continue
+        if finding.category == "trivializing" and "ask" in parts and not _NAMES_THE_ASK.search(template):
+            continue  # "Can we add recurring bookings…, should be like 5 min": the size goes, never the ask
         filled = fill(template, parts)
         if filled is not None and all(fact_kept(f, filled) for f in facts):
             return filled
     return None
 
 
+_NAMES_THE_ASK = re.compile(r"\{(?:ask|thing)\}", re.I)
 _A_TIME_NOT_A_THING = re.compile(
     r"(?:the |this |our |a )?(?:next |upcoming |current |coming )?(?:release|sprint|version|milestone|week|month"
     r"|quarter|cycle|iteration|build|deploy|train)",

@@ -14,7 +14,11 @@ _FOLD = {ord(c): ord(c.lower()) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 _FOLD.update({ord("’"): ord("'"), ord("‘"): ord("'"), ord("“"): ord('"'), ord("”"): ord('"')})
 _FOLD.update({ord("\u00a0"): ord(" "), ord("–"): ord("-"), ord("—"): ord("-")})
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?=\s|$)|-->|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+# a full stop, a blank line, a line before a list item, or the end of a markdown heading line ("### Support widget")
+_SENTENCE_END = re.compile(
+    r"^#{1,6}[ \t][^\n]*(?=\n)|[.!?…]+[\"')\]]*(?=\s|$)|-->|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)",
+    re.M,
+)
 # A full stop that ends an abbreviation, not a sentence: a title before a name ("Dr. Alvarez", "Ms. Okafor")
 # or a Latin short form ("e.g. Okta", "vs. last year"). Titles are matched with their capital ("200 ms. Next"
 # is a sentence end); "etc." and "Inc." often end a sentence, so they still do.

@@ -111,7 +111,7 @@ def test_meeting_notes_without_a_heading_and_an_apology_for_own_work_are_announc
 @pytest.mark.parametrize(
     "draft",
     [
-        "- finished PRD for saved searches\n- talked to Ingrid about the filter chips\n- today: customer call with Brightline",
+        "- finished PRD for saved searches\n- talked to Ingrid about the filter chips\n- today: call with Brightline",
         "Yesterday: call with Northwind about SSO. Today: writing the ticket.",
         "PM update: still waiting on the API docs from platform team, asked 3 times since monday. need them today",
         "Sprint planning 9/12\n- Gradebook sync w/ Canvas: eng sized it at 21 pts.\n- Ravi to re-check",

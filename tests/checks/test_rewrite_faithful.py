@@ -28,10 +28,13 @@ def test_a_deleted_word_leaves_the_words_around_it_apart():
     assert "swapping some colors" in body and "swappingsome" not in body
 
 
-def test_an_edit_that_changes_nothing_keeps_the_sentence_and_shows_the_finding():
+def test_a_trivializing_sentence_with_no_word_to_remove_is_repaired_as_a_whole_keeping_the_pictured_work():
     text = "its a settings flag lol."
     repaired, repairs = repair_text(text, find_trust_phrases(text))
-    assert repaired == text and repairs[0].kept
+    assert not repairs[0].kept
+    assert repaired == (
+        "I had thought of it as a settings flag, but I don't know what's involved. How big does this look to you?"
+    )
 
 
 def test_a_trailing_urgency_word_is_not_part_of_the_thing_asked_for():
