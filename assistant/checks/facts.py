@@ -343,7 +343,7 @@ _NOT_SUBJECT_WORDS = frozenset(
     can could would should will just only also literally basically simply merely essentially really
     quick small tiny little simple easy basic minor big huge
     please pls need needs want wants make makes add adds get gets do does fix fixes into onto up before after
-    have has had
+    have has had shouldnt shouldn't wont won't doesnt doesn't isnt isn't cant can't wouldnt wouldn't
     during about around like than via per over under behind within until while when where not never may might
     must shall don't doesn't won't shouldn't can't""".split()
 )

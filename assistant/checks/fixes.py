@@ -227,7 +227,9 @@ _SIZED_SUBJECT = re.compile(  # "The Spanish translation for the onboarding flow
     r"|no big deal|long|much)",
     re.I,
 )
-_SIZE_WORDS = re.compile(r"\b(?:simple|easy|small|quick|tiny|trivial|minor|little|teeny|wee|basic)\b ?", re.I)
+_SIZE_WORDS = re.compile(
+    r"\b(?:simple|easy|small|quick|tiny|trivial|minor|little|teeny|wee|basic|slight|light)\b ?", re.I
+)
 _GENERIC_WORK = re.compile(
     r"(?:a|an|one|the) (?:change|thing|fix|job|task|tweak|one|bit|update|piece of work|ask|request|win)", re.I
 )
@@ -1316,6 +1318,10 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         elif repair.action == "delete-words":
             new = re.sub(rf"\b(?:{repair.with_})\b\s*", "", matched, flags=re.I).strip()
             new += matched[len(matched.rstrip()) :]  # a match ending in a space keeps it: "swapping some"
+        elif finding.category == "minimizing-change" and (unsized := _unsized(matched)) and (
+            len(unsized.split()) >= 2 or re.fullmatch(r"(?:extension|addition|amendment|adjustment|update)", unsized)
+        ):  # "small scope change" -> "a scope change", "small extension" -> "an extension": what changed stays
+            new = ("an " if unsized[:1] in "aeiou" else "a ") + unsized
         else:
             new = repair.with_
         new = _match_case(matched, new, at_start=not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:")
@@ -1325,6 +1331,12 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
             start = article.start()
         text = text[:start] + new + text[end:]
     return tidy_sentence(text)
+
+
+def _unsized(phrase: str) -> str:
+    """A phrase without its size words and leading article ("a small scope change" -> "scope change")."""
+    words = re.sub(r"^(?:(?:a|an|one|some|just|only)\s+)+", "", _SIZE_WORDS.sub("", phrase).strip(), flags=re.I)
+    return re.sub(r"\s+", " ", words).strip(" ,.")
 
 
 def _match_case(original: str, new: str, at_start: bool) -> str:
