@@ -213,6 +213,12 @@ PERSON_VERBS = (
     r"has asked|will present|presents|demoed|signed off|escalated|complained|pinged|emailed|called"
 )
 _SUBJECT_NAME = re.compile(rf"(?-i:([A-Z][a-z]+))(?:'s|’s)?[ \t]+(?:{PERSON_VERBS})\b")
+# A system doing the work at a sentence start ("Stripe already does most of the heavy lifting", "Twilio handles
+# retries"): named as surely as mid-sentence, where its capital gives it away.
+_SYSTEM_SUBJECT = re.compile(
+    r"(?-i:([A-Z][a-z]+(?:[A-Z][a-z]+)*))(?:'s (?:API|SDK|side))?[ \t]+(?:already[ \t]+)?(?:does|handles|gives us|"
+    r"provides|offers|exposes|supports|takes care of|has (?:an? )?(?:API|SDK|webhook|endpoint|plugin|integration))\b"
+)
 VOCATIVE_NEXT = (
     r"you\b|u\b|come on\b|honestly\b|seriously\b|this (?:isn'?t|is not|wasn'?t|was not)\b|why\b|did you\b|"
     r"can you\b|could you\b|any (?:update|news|eta)\b"
@@ -267,7 +273,11 @@ _NOT_PERSON_NAMES = _NOT_OWNERS | _NOT_NAMES  # capitalised words that open a se
 def find_facts(text: str) -> list[str]:
     """The facts of a text a rewrite must keep: numbers, dates, durations, money and names, as written.
     Urgency shorthand ("ASAP", "EOD") and slot texts are phrasing, not facts."""
-    if not _MAYBE_FACT.search(text) and not (text[:1].isupper() and "," in text[:40]):
+    if (
+        not _MAYBE_FACT.search(text)
+        and not (text[:1].isupper() and "," in text[:40])
+        and not _SYSTEM_SUBJECT.search(text)
+    ):
         return []  # fast path: no digit, capital, date or duration word anywhere
     facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
     facts += [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
@@ -282,6 +292,7 @@ def find_facts(text: str) -> list[str]:
         if m.group(1) not in _NOT_PERSON_NAMES and _at_sentence_start(text, m.start())
     ]
     facts += [m.group(1) for m in _BARE_VOCATIVE.finditer(text) if m.group(1) not in _NOT_PERSON_NAMES]
+    facts += [m.group(1) for m in _SYSTEM_SUBJECT.finditer(text) if m.group(1) not in _NOT_PERSON_NAMES]
     unique = list({fact.lower(): fact for fact in facts if fact.strip()}.values())
     if len(unique) > 200:  # a long text: skip the pruning of facts inside other facts (quadratic)
         return unique

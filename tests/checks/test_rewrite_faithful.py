@@ -192,3 +192,9 @@ def test_a_repair_opening_a_list_item_at_the_start_of_the_text_is_not_read_as_a_
     draft = "- Its literally one weight in the r"
     text = rewrite(draft).text
     assert text.startswith("- My guess is") and find_invented_claims(text, [draft]) == []
+
+
+def test_a_system_named_at_a_sentence_start_is_a_fact_a_repair_keeps():
+    text = "Stripe already does most of the heavy lifting anyway."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert "Stripe" in repaired
