@@ -25,7 +25,7 @@ _UNITS = (
     r"(?:hours?|hrs?|days?|weeks?|wks?|months?|sprints?|quarters?|story points?|points?|afternoons?|mornings?)"
 )
 _ESTIMATE = re.compile(  # not the idiom "call it a day", nor a frequency ("every few minutes")
-    r"\b(?<!call it )(?<!calling it )(?<!every )(?<!each )"
+    r"\b(?!(?<=call it )a day\b)(?!(?<=calling it )a day\b)(?<!every )(?<!each )"
     rf"(?:(?:{_NUMBER_WORDS})(?:[ \t]?(?:-|–|to|or)[ \t]?(?:{_NUMBER_WORDS}))?[ \t]+{_UNITS}"
     rf"|\d+(?:\.\d+)?[ \t]?(?:h|d|w|sp|pts)"
     rf"|t-shirt size (?:xs|s|m|l|xl)|(?:a |an )?(?:day|week|afternoon) or two)\b",

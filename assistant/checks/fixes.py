@@ -290,7 +290,7 @@ _TARGET_WORDS = (  # haggling words first: "the mobile team did theirs in 2 days
 )
 _TARGETS = [
     re.compile(
-        rf"\b(?:{words}) (?:an? |like |maybe |just |only )?(?P<target>{_COUNT})"
+        rf"\b(?:{words}) (?!a day\b)(?:an? |like |maybe |just |only )?(?P<target>{_COUNT})"
         r"(?!\w|[.,]\d| ?%| ?[$€£]|(?: ?(?:am|pm)\b))",
         re.I,
     )
