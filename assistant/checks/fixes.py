@@ -253,6 +253,11 @@ _WHY_WRONG = re.compile(
     r"|timing out|erroring|breaking|hanging|showing|happening|spinning|freezing|double-\w+)\b[^?!.,;:]*)",
     re.I,
 )
+_WHO_BROKE = re.compile(  # "who broke staging??": what is broken, not who, is what the repair keeps
+    r"^\W*who (?P<verb>broke|killed|took down|brought down|nuked) (?P<subject>[\w' -]{2,40}?)(?: again)?"
+    r"\s*(?=[?!.,]|$)",
+    re.I,
+)
 _EMPHASIS = re.compile(r"\b(?:AGAIN|STILL|NOT|NEVER|ALWAYS|NOW|EVER)\b")
 _SUBJECT_MUST = re.compile(  # "the waiting time predictions need to look smart"
     r"\b(?P<thing>(?:the|our|this) (?!(?:demo|date|deadline|estimate|team|board)\b)[\w-]+(?: [\w-]+){0,3}?)"
@@ -286,7 +291,7 @@ _TARGET_WORDS = (  # haggling words first: "the mobile team did theirs in 2 days
     r"down to|back to|closer to|call it|say|said|make it|get (?:it|this|that) (?:down |back )?to|trim (?:it |this )?"
     r"(?:down )?to|cut (?:it |this )?to|re-?estimate to|fit (?:it )?in(?:to)?|(?:aim|plan|budget) (?:for|on|around)"
     r"|target|settle on|go with|(?:size|point|book) (?:it |this |that )?at|thinking|land (?:around|at|on)",
-    r"in|to|at|within|(?P<bound>under|below)",
+    r"in|to|at|within|(?P<bound>under|below)|(?:you|we|u) do",
 )
 _TARGETS = [
     re.compile(
@@ -433,7 +438,8 @@ def capture(clause: str) -> dict[str, str]:
         when = _calendar_cased(m.group(0))
         parts["when"] = when if " " in when or not _is_calendar(m.group("date")) else f"on {when}"
         parts["on_date"] = f"on {date}" if _is_calendar(date) else date
-    estimates = find_sizes(clause)
+    # not "21 to 13 points" in "down from 21 to 13 points": that is a haggle's two numbers, not one size
+    estimates = [e for e in find_sizes(clause) if not re.search(r"\d\s+to\s+\d", e)]
     if estimates:
         number = estimates[0]
         parts["number"] = number[0].lower() + number[1:] if number[:1].isupper() and not number.isupper() else number
@@ -473,6 +479,9 @@ def capture(clause: str) -> dict[str, str]:
     if wrong := _WHY_WRONG.match(clause):
         said = f"{wrong['subject']} {wrong['verb'].lower()} {wrong['state'].strip()}"
         parts["wrong"] = _EMPHASIS.sub(lambda m: m.group(0).lower(), said)
+    elif broke := _WHO_BROKE.match(clause):
+        state = "broken" if broke["verb"].lower() in ("broke", "killed", "nuked") else "down"
+        parts["wrong"] = f"{broke['subject']} is {state}"
     if "thing" not in parts:
         for pattern in (_SIZED_SUBJECT, _NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
             m = pattern.search(clause)
@@ -486,6 +495,9 @@ def capture(clause: str) -> dict[str, str]:
         ]
         if len(subjects) == 1:
             parts["thing"] = "the " + subjects[0] if re.match(r"[a-z]", subjects[0]) else subjects[0]
+    thing = parts.get("thing", "")
+    if thing and (re.search(r"\b(?:estimate|down from)\b", thing) or not re.search(r"[A-Za-z]", thing)):
+        del parts["thing"]  # "the refill estimate down from 21" or "2" ("can you do 2?") is the haggle, no thing
     return {k: v for k, v in parts.items() if v}
 
 
@@ -1213,6 +1225,13 @@ def _template_for(
             continue  # "I know you'll find a way" names no date for "this date" to point at
         if finding.category in _CONTENT_CHECKED and "{" not in template and _carries_content(clause, template):
             continue  # a stock sentence would erase what the clause asks for
+        if (
+            finding.category == "minimizing-change"
+            and "{" not in template
+            and _ADDS.search(clause)
+            and _carries_content(clause, template)
+        ):
+            continue  # nor what the change adds ("small scope bump for rewards v1: we also need referrals")
         if not template and ("?" in clause or _STATES_A_NEED.search(clause) or _carries_content(clause, template, 1)):
             continue  # removing a question ("eta??") or any word beyond the urgency would drop the PM's words
         if _repeats_kept_date(template, parts, clause) or _parts_overlap(template, parts):
@@ -1285,6 +1304,7 @@ def named_things(clause: str, damaged: list[tuple[int, int]]) -> list[str]:
 
 _FLATTERY = frozenset("fastest best smartest quickest greatest brightest strongest sharpest most".split())
 _CONTENT_CHECKED = frozenset({"interruption"})
+_ADDS = re.compile(r"\b(?:also|too|as well)\b", re.I)
 _CLAUSE_ONLY = frozenset({"estimate", "target"})
 _STATES_A_NEED = re.compile(r"\b(?:want|wants|wanted|need|needs|needed|have to|has to|must|get|do|done)\b", re.I)
 _PHRASING_WORDS = frozenset(
