@@ -280,8 +280,7 @@ def find_facts(text: str) -> list[str]:
     ):
         return []  # fast path: no digit, capital, date or duration word anywhere
     facts = [c for c in find_invented_claims(text, [""]) if c.upper() not in _NOT_FACTS]
-    facts += [m.group(0) for m in _ESTIMATE.finditer(SLOT_OR_PLACEHOLDER.sub(" ", text))]
-    facts += [m.group(0) for m in _MINUTES.finditer(text)]
+    facts += find_sizes(text)
     facts += [m.group(0) for m in _RELATIVE_DATE.finditer(text)]
     facts += [m.group(1) for m in _VOCATIVE.finditer(text) if m.group(1) not in _SENTENCE_OPENERS]
     facts += [m.group(0) for m in _CLOCK_TIME.finditer(text)]

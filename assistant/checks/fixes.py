@@ -423,8 +423,7 @@ def capture(clause: str) -> dict[str, str]:
     team = _BLAMED_TEAM.search(clause)
     if team:  # "dev team" -> "the dev team"; "the platform team", "Team Atlas" stay
         named = team.group("team")
-        if re.match(r"(?:The|Our|Your) ", named):  # "Your team" opened its sentence; inside a repair it is "your team"
-            named = named[0].lower() + named[1:]
+        named = _mid_sentence(named)  # "Your team" opened its sentence; inside a repair it is "your team"
         parts["team"] = named if re.match(r"(?:the|our|your) |[A-Z]", named) else "the " + named
     if event and event.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
         parts["event"] = event.group("event") if event.group("article") else "the " + event.group("event")
@@ -486,8 +485,7 @@ def capture(clause: str) -> dict[str, str]:
         for pattern in (_SIZED_SUBJECT, _NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
             m = pattern.search(clause)
             if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
-                thing = _clean(m.group("thing"))  # "The Spanish translation …" opened the sentence
-                parts["thing"] = thing[0].lower() + thing[1:] if re.match(r"(?:The|Our|This|That) ", thing) else thing
+                parts["thing"] = _mid_sentence(_clean(m.group("thing")))  # "The Spanish translation …" opened it
                 break
     if "thing" not in parts:  # the feature the clause names ("fumbled the invoice import"), one noun phrase
         subjects = [
@@ -499,6 +497,12 @@ def capture(clause: str) -> dict[str, str]:
     if thing and (re.search(r"\b(?:estimate|down from)\b", thing) or not re.search(r"[A-Za-z]", thing)):
         del parts["thing"]  # "the refill estimate down from 21" or "2" ("can you do 2?") is the haggle, no thing
     return {k: v for k, v in parts.items() if v}
+
+
+def _mid_sentence(phrase: str) -> str:
+    """A phrase that opened its sentence with a determiner ("The Spanish translation", "Your team"), lower-cased
+    to stand inside a repair; a name ("Team Atlas") keeps its capital."""
+    return phrase[0].lower() + phrase[1:] if re.match(r"(?:The|Our|Your|This|That) ", phrase) else phrase
 
 
 def _demo_object(thing: str) -> str:
@@ -806,20 +810,21 @@ TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs
 DEMO_HONESTY_QUESTION = "Could we say on screen what is sample data or not built yet, so nobody is misled?"
 # after an ask to hide something and fake nothing ("can we hide the Beta badges?"): no sample data is at stake
 DEMO_VISIBLE_QUESTION = "Could we leave it visible and say plainly what it means, so nobody is misled?"
+_SIZE_SURPRISE = frozenset(  # the estimate rules the size question repairs by following them
+    {
+        "estimate-pressure.incredulity",
+        "estimate-pressure.incredulous-size",
+        "estimate-pressure.seems-like-a-lot",
+        "estimate-pressure.why-would-that-take",
+        "estimate-pressure.others-did-it-faster",
+    }
+)
 _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] = (
     # (category, the only rules it repairs (None: any), rules it never repairs, the question)
     ("interruption", None, frozenset({"interruption.elapsed-time", "interruption.paying-customer"}), REASON_ASK),
     (
         "estimate-pressure",  # surprise at a size only: a counter-offer or haggling stays visible
-        frozenset(
-            {
-                "estimate-pressure.incredulity",
-                "estimate-pressure.incredulous-size",
-                "estimate-pressure.seems-like-a-lot",
-                "estimate-pressure.why-would-that-take",
-                "estimate-pressure.others-did-it-faster",
-            }
-        ),
+        _SIZE_SURPRISE,
         frozenset(),
         SIZE_QUESTION,
     ),
@@ -1037,9 +1042,8 @@ def _compares(acted: list[Finding]) -> bool:
         for f in acted
         if f.rule_id == "estimate-pressure.others-did-it-faster" and not _MATCH_ASK.fullmatch(f.text)
     ]
-    surprise = next(only for category, only, _, question in _FOLLOW_UPS if question == SIZE_QUESTION)
     rest = [f for f in acted if f not in comparisons]
-    return bool(comparisons) and all(surprise is not None and f.rule_id in surprise for f in rest)
+    return bool(comparisons) and all(f.rule_id in _SIZE_SURPRISE for f in rest)
 
 
 def _followed_by(sentence: str, follow_up: str) -> str:

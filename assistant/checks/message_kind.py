@@ -71,14 +71,15 @@ _STANDUP_LABEL = re.compile(
     r"|actions?|decisions?|outcomes?|sizing|agenda|attendees|notes(?: [\d/.-]+)?)[ \t]*[:\-–—][ \t]",
     re.I | re.M,
 )
-_BULLET_LINE = re.compile(r"^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+\S", re.M)
+_BULLET = r"(?:[-*•]|\d{1,2}[.)])"  # a list item's marker: "-", "*", "•", "1.", "2)"
+_BULLET_LINE = re.compile(rf"^[ \t]*{_BULLET}[ \t]+\S", re.M)
 # A meeting's heading line with bullets under it ("Sprint planning 9/12\n- Gradebook sync: …").
 # A word that also names a feature ("Salesforce sync", "Design review") counts only beside a date ("Ops sync 14 Mar").
 _MEETING_HEADING = re.compile(
     r"\A\s*(?:#+\s*)?(?:[^\n?]{0,40}\b(?:planning|refinement|grooming|kickoff|kick-off|standup|stand-up|weekly"
     r"|estimation|triage|1:1|one-on-one|debrief|readout|retro|notes|workshop)\b[^\n?]{0,40}"
     r"|[^\n?]{0,40}\b(?:sync|review|prep|call)\b[^\n?\d]{0,20}\d[^\n?]{0,30})"
-    r"\n(?:[^\n]*\n)?[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]",
+    rf"\n(?:[^\n]*\n)?[ \t]*{_BULLET}[ \t]",
     re.I,
 )
 
