@@ -211,7 +211,8 @@ _SINCE = re.compile(
     r"(?: (?!so\b)[\w'’/-]+){2,12})",
 )
 _SO_PREMISE = re.compile(  # "We already store the refill date on the record, so this is a simple cron job"
-    r"^\W*(?P<since>(?:we|you|they|the|our|their|[A-Z][\w-]+)\b(?: [\w'’/-]+){2,14}?),? so (?:this|it|that)\b", re.I
+    r"^\W*(?P<since>(?:we|you|they|the|our|their|(?-i:[A-Z])[\w-]+)\b(?: [\w'’/-]+){2,14}?),? so (?:this|it|that)\b",
+    re.I,
 )
 _SEEN_AS = re.compile(
     r"\b(?:it'?s|its|it is|this is|that'?s|thats|that is|this'?s|it'?ll be|is)(?: (?:literally|basically|just|only"
@@ -249,7 +250,7 @@ _WHY_WRONG = re.compile(
     + _SUBJECT_WORD
     + r"){0,4}?) "
     r"(?P<state>(?:(?:still|again|always|now) )*(?:broken|failing|down|crashing|slow|wrong|missing"
-    r"|not [\w-]+|going (?:up|down|out)|red|empty|late|stuck|blank|off|(?:been|getting) [\w-]+|failing|crashing"
+    r"|not [\w-]+|going (?:up|down|out)|red|empty|late|stuck|blank|off|(?:been|getting) [\w-]+"
     r"|timing out|erroring|breaking|hanging|showing|happening|spinning|freezing|double-\w+)\b[^?!.,;:]*)",
     re.I,
 )
