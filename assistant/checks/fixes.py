@@ -260,6 +260,73 @@ _WHO_BROKE = re.compile(  # "who broke staging??": what is broken, not who, is w
     re.I,
 )
 _EMPHASIS = re.compile(r"\b(?:AGAIN|STILL|NOT|NEVER|ALWAYS|NOW|EVER)\b")
+# Blame said as what happened, without who: "Engineering broke the CSV import in the last release" -> "The CSV
+# import broke in the last release"; "dev team didn't test the calculator against the 2023 rules" -> "the
+# calculator wasn't tested against the 2023 rules"; "you said it was done on Tuesday" -> "I had understood it
+# was done on Tuesday". Every other word of the clause stays, so its facts do too.
+_AGENT = (
+    r"(?:(?:the |our |your )?(?!(?:sales|marketing|support|finance|legal|ops|customer|success|exec|leadership|design"
+    r"|account|cs|whole|same|other|entire|this|that|a|an|my)\b)(?:[\w-]+ )?(?:team|squad|devs|developers|engineers"
+    r"|maintainers)|engineering|eng|dev|the devs|you guys|you all|you|y'all|your team)"
+)
+_ACTED_ON = (
+    r"(?P<obj>(?:the |our |a |an |this |that |these |those )?[\w'/#-]+(?:\.\w+)*(?: (?!(?:in|on|during|with|when"
+    r"|after|before|last|yesterday|again|and|so|but|because|which|for|without|against)\b)[\w'/#-]+(?:\.\w+)*)"
+    r"{0,7}?)(?=(?: (?:in|on|during|with|when|after|before|last|yesterday|again|and|so|but|because|which|for"
+    r"|without|against|carefully|properly|at all|enough)\b)|\s*[,.;:!?()]|\s*$)"
+)
+_PARTICIPLES = {"test": "tested", "check": "checked", "read": "read", "review": "reviewed", "update": "updated",
+                "tell": "told", "catch": "caught", "follow": "followed", "document": "documented", "fix": "fixed",
+                "flag": "flagged", "finish": "finished", "handle": "handled", "ship": "shipped", "do": "done",
+                "consider": "considered", "think about": "thought about", "look at": "looked at"}  # fmt: skip
+_BLAMELESS = (
+    (re.compile(rf"\b{_AGENT} (?:broke|killed|took down|brought down|nuked) {_ACTED_ON}", re.I), "{obj} broke"),
+    (
+        re.compile(
+            rf"\b{_AGENT} (?:didn't|didnt|did not|never|failed to) (?P<verb>{'|'.join(_PARTICIPLES)}) {_ACTED_ON}", re.I
+        ),
+        "{obj} {was}n't {verb}",
+    ),
+    (re.compile(rf"\b{_AGENT} underestimated {_ACTED_ON}", re.I), "{obj} turned out bigger than we estimated"),
+    (re.compile(rf"\b{_AGENT} ignored {_ACTED_ON}", re.I), "{obj} {was}n't acted on"),
+    (re.compile(rf"\b{_AGENT} (?:shipped|pushed|released|deployed|merged) {_ACTED_ON}(?= without\b)", re.I),
+     "{obj} went out"),
+    (re.compile(rf"\b{_AGENT} (?:signed off|approved it|approved this)(?= without\b)", re.I), "it was signed off"),
+    (re.compile(rf"\b(?P<by>by|of|to|was|is) {_AGENT} (?=\w+ing\b)", re.I), "{by} "),
+    (re.compile(rf"^(?P<lead>\W*(?:but |and |so |well,? )?){_AGENT} "
+                r"(?:said|told (?:me|us)|promised(?: me| us)?|claimed)(?: that)? (?=\w)", re.I),
+     "{lead}I had understood "),
+)  # fmt: skip
+_AGENT_LEFT = re.compile(rf"\b{_AGENT}\b", re.I)
+
+
+def blameless(clause: str) -> tuple[str, str] | None:
+    """The clause said as what happened rather than who did it, with the team it named ("the backend team",
+    "engineering"; "" for "you"), or None when it names no such act."""
+    for pattern, said in _BLAMELESS:
+        m = pattern.search(clause)
+        if m is None:
+            continue
+        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        obj = groups.get("obj", "")
+        plural = bool(re.search(r"[^su]s$", obj)) and not re.search(r"\b(?:this|that|a|an)\b", obj)
+        groups["was"] = "were" if plural else "was"
+        if "verb" in groups:
+            groups["verb"] = _PARTICIPLES[groups["verb"].lower()]
+        text = clause[: m.start()] + said.format(**groups) + clause[m.end() :]
+        text = re.sub(r"\s+", " ", text).strip(" ,;:!?—–-").rstrip(".")
+        if _AGENT_LEFT.search(text.replace("I had understood", "")) or len(text.split()) < 3:
+            return None  # still names who (a second team), or too little is left to say what happened
+        team = _BLAMED_TEAM.search(m.group(0))
+        named = _mid_sentence(team.group("team")) if team else ""
+        if named and not re.match(r"(?:the|our|your) |[A-Z]", named):
+            named = "the " + named  # "dev team" -> "the dev team"
+        if not named and re.search(r"\b(?:engineering|eng)\b", m.group(0), re.I):
+            named = "engineering"  # still who to look at it with: the PM's own word for them is kept
+        return (text[:1].upper() + text[1:] if text[:1].islower() else text), named
+    return None
+
+
 _SUBJECT_MUST = re.compile(  # "the waiting time predictions need to look smart"
     r"\b(?P<thing>(?:the|our|this) (?!(?:demo|date|deadline|estimate|team|board)\b)[\w-]+(?: [\w-]+){0,3}?)"
     r" (?:needs?|has|have|must|should) (?:to )?(?:look|be|seem|appear|show|work)\b",
@@ -1089,6 +1156,26 @@ def _repair_whole(sentence: str, findings: list[Finding]) -> str | None:
     return _repair_clauses(sentence, findings, sentence_level, phrase_level, facts)
 
 
+def _blameless_repair(sentence: str, findings: list[Finding], facts: list[str]) -> str | None:
+    """A sentence whose only damage is blame, said as what happened without who did it, then the category's
+    look-together question ("Engineering broke the CSV import in the last release" -> "The CSV import broke in
+    the last release. Can we look together at what happened, …?"); None when it names no such act."""
+    if not findings or any(f.category != "blame" for f in findings):
+        return None
+    said = blameless(sentence.strip())
+    if said is None:
+        return None
+    statement, team = said
+    # who was blamed stays only as who to look at it with ("the backend team", "engineering"); "you" goes
+    parts = {"wrong": statement, "team": team} if team else {"wrong": statement}
+    for template in repair_data().categories.get("blame", ()):
+        if "{wrong}" in template.lower() and template_parts(template) <= set(parts):
+            filled = fill(template, parts)
+            if filled is not None and _clean_result(filled, sentence, facts):
+                return filled
+    return None
+
+
 def _repair_clauses(
     sentence: str, findings: list[Finding], sentence_level: list[Finding], phrase_level: list[Finding], facts: list[str]
 ) -> str | None:
@@ -1104,6 +1191,8 @@ def _repair_clauses(
     first, last = flagged[0], flagged[-1]
     hit_text = sentence[pieces[first].start : pieces[last].end]
     worst = max(sentence_level, key=lambda f: SEVERITY_RANK[f.severity])
+    if whole := _blameless_repair(sentence, findings, facts):
+        return whole
     hit_start = pieces[first].start
     # A semantic finding spans its whole clause, not a damaging phrase: what the clause names stays protected,
     # except under blame, where who is blamed ("the backend crew fumbled …") is the damage itself.
