@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from assistant.checks.facts import (
     CALENDAR_WORDS,
@@ -269,45 +270,70 @@ _AGENT = (
     r"|account|cs|whole|same|other|entire|this|that|a|an|my)\b)(?:[\w-]+ )?(?:team|squad|devs|developers|engineers"
     r"|maintainers)|engineering|eng|dev|the devs|you guys|you all|you|y'all|your team)"
 )
+_OBJECT_END = (
+    r"(?:in|on|during|with|when|after|before|last|yesterday|again|and|or|so|but|because|which|for|without|against)\b"
+)
 _ACTED_ON = (
-    r"(?P<obj>(?:the |our |a |an |this |that |these |those )?[\w'/#-]+(?:\.\w+)*(?: (?!(?:in|on|during|with|when"
-    r"|after|before|last|yesterday|again|and|so|but|because|which|for|without|against)\b)[\w'/#-]+(?:\.\w+)*)"
-    r"{0,7}?)(?=(?: (?:in|on|during|with|when|after|before|last|yesterday|again|and|so|but|because|which|for"
-    r"|without|against|carefully|properly|at all|enough)\b)|\s*[,.;:!?()]|\s*$)"
+    rf"(?P<obj>(?!{_OBJECT_END})(?:(?:the|our|a|an|this|that|these|those) (?!{_OBJECT_END}))?[\w'/#-]+(?:\.\w+)*"
+    rf"(?: (?!{_OBJECT_END})[\w'/#-]+(?:\.\w+)*){{0,7}}?)"
+    rf"(?=(?: (?:{_OBJECT_END}|carefully\b|properly\b|at all\b|enough\b))|\s*[,.;:!?()]|\s*$)"
 )
 _PARTICIPLES = {"test": "tested", "check": "checked", "read": "read", "review": "reviewed", "update": "updated",
                 "tell": "told", "catch": "caught", "follow": "followed", "document": "documented", "fix": "fixed",
                 "flag": "flagged", "finish": "finished", "handle": "handled", "ship": "shipped", "do": "done",
-                "consider": "considered", "think about": "thought about", "look at": "looked at"}  # fmt: skip
-_BLAMELESS = (
-    (re.compile(rf"\b{_AGENT} (?:broke|killed|took down|brought down|nuked) {_ACTED_ON}", re.I), "{obj} broke"),
-    (
-        re.compile(
-            rf"\b{_AGENT} (?:didn't|didnt|did not|never|failed to) (?P<verb>{'|'.join(_PARTICIPLES)}) {_ACTED_ON}", re.I
-        ),
-        "{obj} {was}n't {verb}",
-    ),
-    (re.compile(rf"\b{_AGENT} underestimated {_ACTED_ON}", re.I), "{obj} turned out bigger than we estimated"),
-    (re.compile(rf"\b{_AGENT} ignored {_ACTED_ON}", re.I), "{obj} {was}n't acted on"),
-    (re.compile(rf"\b{_AGENT} (?:shipped|pushed|released|deployed|merged) {_ACTED_ON}(?= without\b)", re.I),
-     "{obj} went out"),
-    (re.compile(rf"\b{_AGENT} (?:signed off|approved it|approved this)(?= without\b)", re.I), "it was signed off"),
-    (re.compile(rf"\b(?P<by>by|of|to|was|is) {_AGENT} (?=\w+ing\b)", re.I), "{by} "),
-    (re.compile(rf"^(?P<lead>\W*(?:but |and |so |well,? )?){_AGENT} "
-                r"(?:said|told (?:me|us)|promised(?: me| us)?|claimed)(?: that)? (?=\w)", re.I),
-     "{lead}I had understood "),
-)  # fmt: skip
+                "consider": "considered", "think about": "thought about", "look at": "looked at",
+                "try": "tried"}  # fmt: skip
+_NOT_DONE = rf"\b{_AGENT} (?:didn't|didnt|did not|never|failed to) (?P<verb>{'|'.join(_PARTICIPLES)}) {_ACTED_ON}"
+_DID_ANYONE_TEST = (  # "Did anyone actually test 1.4.2 before pushing it?"
+    r"^(?P<lead>\W*(?:(?:honestly|seriously|so|and|but|ok|okay|um|uh)\W+)?)(?:did|has|have) "
+    rf"(?:anyone|anybody|{_AGENT})(?: on (?:the |your |our )?[\w-]+ team)? (?:actually |even |really |ever )?"
+    rf"(?P<verb>test|check|review|try) {_ACTED_ON}"
+)
+_NOT_SURE_HOW = r"(?:(?:(?:i'm|i am)(?: \w+ly)? )?not sure|no idea|i don't know|i dont know|wondering) how "
+_SARCASM = r"(?:(?:great|nice|good) (?:job|work)|well done|awesome|lovely|amazing)[,.!]*\s+"
+_NOT_ASKED_FOR = (
+    r"\b(?P<this>this|that|it)(?: is|'s) not what we asked for"
+    r"|\b(?P<these>this|that|it) (?:isn't|isnt|is not) what we asked for"
+)
+_YOU_SAID = (
+    rf"^(?P<lead>\W*(?:but |and |so |well,? )?){_AGENT} "
+    r"(?:said|told (?:me|us)|promised(?: me| us)?|claimed)(?: that)? (?=\w)"
+)
+_BLAMELESS = tuple(
+    (re.compile(pattern, re.I), said)
+    for pattern, said in (
+        (rf"\b{_AGENT} (?:broke|killed|took down|brought down|nuked) {_ACTED_ON}", "{obj} broke"),
+        (_NOT_DONE, "{obj} {was}n't {verb}"),
+        (rf"\b{_AGENT} underestimated {_ACTED_ON}", "{obj} turned out bigger than we estimated"),
+        (rf"\b{_AGENT} ignored {_ACTED_ON}", "{obj} {was}n't acted on"),
+        (rf"\b{_AGENT} (?:shipped|pushed|released|deployed|merged) {_ACTED_ON}(?= without\b)", "{obj} went out"),
+        (rf"\b{_AGENT} (?:signed off|approved it|approved this)(?= without\b)", "it was signed off"),
+        (rf"\b(?P<by>by|of|to|was|is) {_AGENT} (?=\w+ing\b)", "{by} "),
+        (_DID_ANYONE_TEST, "{lead}I'd like to understand how {obj} {was} {verb}"),
+        (rf"^(?P<lead>\W*){_SARCASM}{_NOT_SURE_HOW}", "{lead}I'd like to understand how "),
+        (rf"\b{_NOT_SURE_HOW}(?=\w+ (?:got|made it|slipped) (?:through|past|into)\b)", "I'd like to understand how "),
+        (_NOT_ASKED_FOR, "{this}{these} is different from what we asked for"),
+        (_YOU_SAID, "{lead}I had understood "),
+    )
+)
 _AGENT_LEFT = re.compile(rf"\b{_AGENT}\b", re.I)
 
 
-def blameless(clause: str) -> tuple[str, str] | None:
-    """The clause said as what happened rather than who did it, with the team it named ("the backend team",
-    "engineering"; "" for "you"), or None when it names no such act."""
+class Blameless(NamedTuple):
+    """A blame clause said as what happened: the statement, the team it named, the words it took out."""
+
+    statement: str
+    team: str  # "the backend team", "engineering"; "" for "you"
+    removed: str  # who, and any sarcasm around it ("Great job, not sure how"): the damage, not facts to keep
+
+
+def blameless(clause: str) -> Blameless | None:
+    """The clause said as what happened rather than who did it, or None when it names no such act."""
     for pattern, said in _BLAMELESS:
         m = pattern.search(clause)
         if m is None:
             continue
-        groups = {k: v for k, v in m.groupdict().items() if v is not None}
+        groups = {k: v or "" for k, v in m.groupdict().items()}
         obj = groups.get("obj", "")
         plural = bool(re.search(r"[^su]s$", obj)) and not re.search(r"\b(?:this|that|a|an)\b", obj)
         groups["was"] = "were" if plural else "was"
@@ -323,7 +349,8 @@ def blameless(clause: str) -> tuple[str, str] | None:
             named = "the " + named  # "dev team" -> "the dev team"
         if not named and re.search(r"\b(?:engineering|eng)\b", m.group(0), re.I):
             named = "engineering"  # still who to look at it with: the PM's own word for them is kept
-        return (text[:1].upper() + text[1:] if text[:1].islower() else text), named
+        removed = m.group(0).replace(obj, " ") if obj else m.group(0)
+        return Blameless(text[:1].upper() + text[1:] if text[:1].islower() else text, named, removed)
     return None
 
 
@@ -1165,7 +1192,8 @@ def _blameless_repair(sentence: str, findings: list[Finding], facts: list[str]) 
     said = blameless(sentence.strip())
     if said is None:
         return None
-    statement, team = said
+    statement, team, removed = said
+    facts = [f for f in facts if f not in removed]
     # who was blamed stays only as who to look at it with ("the backend team", "engineering"); "you" goes
     parts = {"wrong": statement, "team": team} if team else {"wrong": statement}
     for template in repair_data().categories.get("blame", ()):
