@@ -871,11 +871,19 @@ def without_repeats(before: str, repaired: str, original: str = "", written: set
             if "demo question" in written and _DEMO_INTRO.match(sentence):
                 continue  # "We have a demo coming up." after the demo was already asked about
             family = next((name for name, pattern in _QUESTION_FAMILIES if pattern.search(sentence)), None)
+            if sentence == COMPARE_QUESTION and "size question" in written:
+                sentence = COMPARE_ONLY_QUESTION  # what drives the size was asked: what differs is still open
+                words = _content_words(sentence)
+            elif sentence in _SIZE_QUESTIONS:
+                family = "size question"
+            asks_size = bool(_ASKS_SIZE.search(sentence))  # also "Help me understand … the 13 points: what is …?"
             address = _REPAIRED_ADDRESS.match(sentence)  # "Mateo, I'd like us to look together …"
             key = family or " ".join(sorted(_content_words(sentence[address.end() :]) if address else words))
             if key in written and not address:  # an addressed one stays: the name must not go with it
                 continue
             written.add(key)
+            if asks_size:
+                written.add("size question")
         kept.append(sentence)
     return " ".join(kept)
 
@@ -901,6 +909,16 @@ SIZE_QUESTION = "What is driving the size, and is there a smaller version we cou
 # after a comparison with someone faster ("the vendor quoted 2 weeks"): its facts stay, the question turns it
 # from a benchmark to beat into a question about what differs
 COMPARE_QUESTION = "What is different in our case, and what is driving the size?"
+COMPARE_ONLY_QUESTION = "What is different in our case?"
+# the stock questions about what drives a size: one per message (a later comparison keeps only what differs)
+_SIZE_QUESTIONS = frozenset(
+    {
+        SIZE_QUESTION,
+        COMPARE_QUESTION,
+        "What is driving the size?",  # the first sentence of the estimate category's stock templates
+    }
+)
+_ASKS_SIZE = re.compile(r"\bwhat is driving the size\b", re.I)
 TRADE_OFF_QUESTION = "What would we need to drop to make it, and what trade-offs should I know about?"
 DEMO_HONESTY_QUESTION = "Could we say on screen what is sample data or not built yet, so nobody is misled?"
 # after an ask to hide something and fake nothing ("can we hide the Beta badges?"): no sample data is at stake

@@ -187,6 +187,14 @@ def test_a_trade_off_question_is_asked_once_per_message():
     assert repaired.count("what trade-offs should I know about?") <= 1
 
 
+def test_a_comparison_after_a_size_question_asks_only_what_differs_and_leaves_nothing_flagged():
+    text = "8 points for a dropdown seems like a lot. The Kanban team built the same assignee filter in 2."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert repaired.count("what is driving the size") == 1
+    assert "The Kanban team built the same assignee filter in 2. What is different in our case?" in repaired
+    assert find_trust_phrases(repaired) == []
+
+
 @pytest.mark.parametrize(
     ("clause", "dated"),
     [
