@@ -223,11 +223,15 @@ _SEEN_AS = re.compile(
     re.I,
 )
 _SIZED_SUBJECT = re.compile(  # "The Spanish translation for the onboarding flow should be trivial"
-    r"^\W*(?P<thing>(?:the|our|this|that|adding|supporting) [\w' -]{2,60}?) (?:should|shouldn'?t|should not|will|would"
+    r"^\W*(?:(?:ok|okay|so|and|but|honestly|tbh|fwiw|also|btw|well)\W+)*"
+    r"(?P<thing>(?:the|our|this|that|adding|supporting) [\w' -]{2,60}?) (?:should|shouldn'?t|should not|will|would"
     r"|is|isn'?t|is not|feels|seems|looks)(?: (?:be|take|need|really|pretty|just|only|basically))* (?:trivial"
     r"|simple|easy|quick|small|straightforward|tiny|minor|a (?:quick|small|tiny|simple)|basically|nothing"
     r"|no big deal|long|much)",
     re.I,
+)
+_TOPIC = re.compile(  # "Re the tax ID validation for EU merchants: its just a regex"
+    r"^\W*(?:re:?|regarding|about|on|for) (?P<thing>(?:the|our) [^:.?!]{3,60}?):", re.I
 )
 _SIZE_WORDS = re.compile(
     r"\b(?:simple|easy|small|quick|tiny|trivial|minor|little|teeny|wee|basic|slight|light)\b ?", re.I
@@ -577,7 +581,7 @@ def capture(clause: str) -> dict[str, str]:
         state = "broken" if broke["verb"].lower() in ("broke", "killed", "nuked") else "down"
         parts["wrong"] = f"{broke['subject']} is {state}"
     if "thing" not in parts:
-        for pattern in (_SIZED_SUBJECT, _NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
+        for pattern in (_TOPIC, _SIZED_SUBJECT, _NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
             m = pattern.search(clause)
             if m and not re.match(r"\w+ (?:it|this|that)$", m.group("thing")):
                 parts["thing"] = _mid_sentence(_clean(m.group("thing")))  # "The Spanish translation …" opened it
@@ -1335,7 +1339,7 @@ def _absorbed(kept: str, replacement: str) -> bool:
     return bool(words) and words <= set(re.findall(r"[a-z][a-z'-]{2,}", replacement.lower()))
 
 
-_LIGHT = frozenset("can could you we the and but also would will please just it this that for".split())
+_LIGHT = frozenset("can could you we the and but also would will please just it it's its is this that for".split())
 
 
 def _template_for(
@@ -1357,6 +1361,10 @@ def _template_for(
     for template in templates:
         if "{thing}" in template.lower() and _A_TIME_NOT_A_THING.fullmatch(parts.get("thing", "")):
             continue  # "prioritize it for the next release": the release is when, not what is needed
+        if ("maybe {number}" in template and _ENGINEERS_NUMBER.search(parts.get("number", ""))) or (
+            "maybe {number}" in template and re.search(_SIZED_AT + re.escape(parts.get("number", "")), clause, re.I)
+        ):
+            continue  # "not sure why it's sized at 5 points": the engineers' number, not the PM's picture
         if "in {number}" in template and parts.get("number", "").lower() == parts.get("estimate", "-").lower():
             continue  # the number is the engineers' estimate ("13 points, really?"), not a size to ship in
         if own_time and not re.search(r"\{(?:when|date)\}", template) and own_time.lower() not in template.lower():
@@ -1413,7 +1421,13 @@ def _parts_overlap(template: str, parts: dict[str, str]) -> bool:
     """Two parts of a template saying the same words ("at the Q4 review on Q4")."""
     names = [name for name in template_parts(template) if name in parts]
     used = [parts["date" if name in ("on_date", "when") and "date" in parts else name].lower() for name in names]
+    used = [_DETERMINER.sub("", part) for part in used]  # "the config change" says what "a config change" does
     return any(i != j and a in b for i, a in enumerate(used) for j, b in enumerate(used))
+
+
+_ENGINEERS_NUMBER = re.compile(r"\b(?:points?|pts|sprints?)$", re.I)
+_SIZED_AT = r"\b(?:sized|estimated?|pointed|quoted|put)\b[^.!?]{0,20}?"
+_DETERMINER = re.compile(r"^(?:the|a|an|our|this|that|these|those|one|some) ")
 
 
 def _repeats_kept_date(template: str, parts: dict[str, str], clause: str) -> bool:

@@ -204,3 +204,16 @@ def test_a_comparison_after_a_size_question_asks_only_what_differs_and_leaves_no
 )
 def test_a_date_named_with_its_event_is_captured_whole_so_the_date_repair_keeps_what_happens_on_it(clause, dated):
     assert capture(clause)["dated"] == dated
+
+
+def test_the_pms_pictured_size_never_borrows_the_engineers_number():
+    text = "It's a one-line change in the config, not sure why it's sized at 5 points."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert "maybe 5 points" not in repaired
+    assert "5 points" in repaired
+
+
+def test_a_template_never_names_the_same_thing_twice():
+    text = "Hey Oksana, can you add the pallet count to the shipping label? Its basically one more field on the PDF."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert "the more field as" not in repaired
