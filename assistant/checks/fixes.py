@@ -1226,6 +1226,33 @@ def _blameless_repair(sentence: str, findings: list[Finding], facts: list[str]) 
     return None
 
 
+# "while you're in the checkout code anyway, could you also add Apple Pay?": the place stays as what the ask
+# touches, and the impact question replaces the "it's nearly free" the clause implied
+_IN_THERE = re.compile(
+    r"^(?P<lead>[^.?!]*?)\bwhile (?:you'?re|you are|youre|ur|u r|we'?re|we are)(?: already)? "
+    r"(?:in|touching|working (?:on|in)|fixing|changing|updating|reworking|refactoring) "
+    r"(?P<place>(?!(?:there|here|it|that)\b)[^,:;.?!—–]{2,50}?)"
+    r"(?: anyway| already)?(?:\s*[,:;—–-]+\s*|\s+)(?P<ask>(?:can|could|would|will) (?:you|u|we|someone) [^?]+\?)\s*$",
+    re.I,
+)
+
+
+def _in_there_repair(sentence: str, findings: list[Finding], facts: list[str]) -> str | None:
+    """An addition slipped in beside work already planned, asked for plainly, with the place it touches."""
+    if not findings or any(f.rule_id != "minimizing-change.while-youre-in-there" for f in findings):
+        return None
+    m = _IN_THERE.match(sentence.strip())
+    if m is None:
+        return None
+    lead, ask = re.sub(r"(?:,?\s*\b(?:and|so|but|also|oh))+\s*$", "", m["lead"].strip(), flags=re.I), m["ask"]
+    if lead and not re.search(r"[,—–-]$", lead):
+        lead += ","
+    ask = ask if lead else ask[:1].upper() + ask[1:]
+    impact = IMPACT_QUESTION[0].lower() + IMPACT_QUESTION[1:]
+    result = f"{lead} {ask}".strip() + f" It touches {m['place'].strip()}: {impact}"
+    return result if _clean_result(result, sentence, facts) else None
+
+
 def _repair_clauses(
     sentence: str, findings: list[Finding], sentence_level: list[Finding], phrase_level: list[Finding], facts: list[str]
 ) -> str | None:
@@ -1241,7 +1268,7 @@ def _repair_clauses(
     first, last = flagged[0], flagged[-1]
     hit_text = sentence[pieces[first].start : pieces[last].end]
     worst = max(sentence_level, key=lambda f: SEVERITY_RANK[f.severity])
-    if whole := _blameless_repair(sentence, findings, facts):
+    if whole := _blameless_repair(sentence, findings, facts) or _in_there_repair(sentence, findings, facts):
         return whole
     hit_start = pieces[first].start
     # A semantic finding spans its whole clause, not a damaging phrase: what the clause names stays protected,
