@@ -233,6 +233,21 @@ _SIZED_SUBJECT = re.compile(  # "The Spanish translation for the onboarding flow
 _TOPIC = re.compile(  # "Re the tax ID validation for EU merchants: its just a regex"
     r"^\W*(?:re:?|regarding|about|on|for) (?P<thing>(?:the|our) [^:.?!]{3,60}?):", re.I
 )
+# What a change is said not to affect ("shouldn't touch sprint 22 scope", "no impact on the Q2 plan"): the
+# impact question asks about it by name.
+_PLAN = re.compile(
+    r"\b(?:affect|affects|touch|touches|change|changes|move|moves|impact|hit|for|on|to)\s+(?:anything (?:for|in|on) )?"
+    r"(?P<plan>(?:the |our |this )?(?:(?:sprint \d+|Q[1-4]|v?\d+(?:\.\d+)+|[A-Z][\w-]+|\d{1,2} \w+|current|next) )?"
+    r"(?:scope|plan|timeline|launch|release|milestone|estimate|sprint|roadmap|deadline|go-?live)"
+    r"(?: (?:scope|plan|timeline|estimate|date))?)\b(?! (?:date|for|of)\b)",
+)
+# What the PM likens the change to ("same effort as the standard fields"): kept as their guess
+_LIKE = re.compile(
+    r"\b(?:same (?:effort|work|size|amount of work|logic|pattern|flow) as|similar to|basically the same as|just like)"
+    r" (?P<like>(?:the|our|what|a|an) [^,.;:!?]{2,50}?)"
+    r"(?=(?: (?:basically|really|honestly|anyway|tbh|imo|i think))?\s*(?:[,.;:!?]|$|so\b|and\b|but\b))",
+    re.I,
+)
 _SIZE_WORDS = re.compile(
     r"\b(?:simple|easy|small|quick|tiny|trivial|minor|little|teeny|wee|basic|slight|light)\b ?", re.I
 )
@@ -580,6 +595,10 @@ def capture(clause: str) -> dict[str, str]:
     elif broke := _WHO_BROKE.match(clause):
         state = "broken" if broke["verb"].lower() in ("broke", "killed", "nuked") else "down"
         parts["wrong"] = f"{broke['subject']} is {state}"
+    if plan := _PLAN.search(clause):
+        parts["plan"] = _mid_sentence(plan["plan"])
+    if like := _LIKE.search(clause):
+        parts["like"] = _mid_sentence(like["like"])
     if "thing" not in parts:
         for pattern in (_TOPIC, _SIZED_SUBJECT, _NEED, _OBJECT, _SUBJECT_MUST, _DONE_IN):
             m = pattern.search(clause)
@@ -1521,7 +1540,10 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         if at_start and not label:
             label = re.match(r"\s*,\s+(?!(?:but|and|so|or|though|because)\b)", text[end:])
         whole = at_start and not text[end:].strip(" .!?…")  # "small tweak." is all the sentence says
-        if repair.action == "delete" or (repair.action == "replace-phrase" and ((opens and label) or whole)):
+        labels_a_fact = bool(find_facts(matched))  # "One small addition to the Q2 scope:" names what it adds to
+        if repair.action == "delete" or (
+            repair.action == "replace-phrase" and ((opens and label and not labels_a_fact) or whole)
+        ):
             # a label that opens the sentence or an aside ("Minor tweak: X", "Tiny tweak, reuse the field",
             # "(small add-on, no impact …)") says X: the label goes rather than becoming "A change, X";
             # a sentence that is only the label ("small tweak.") goes whole rather than becoming "A change."
