@@ -212,6 +212,10 @@ class _Named:
             parts = capture(text[start:end])
             self.thing = self.thing or _short(parts.get("thing"))
             self.date = self.date or parts.get("date")
+        if self.thing is None:  # "the estimation for the language switcher": the feature the draft is about
+            self.thing = next(
+                (np for m in _OBJECT_PHRASE.finditer(text) if (np := _short(m["np"])) and _names_a_feature(np)), None
+            )
         for fact in find_facts(text):
             is_time = _DATE_FACT.search(fact) or DATE_RE.search(fact) or find_estimates(fact)
             fact = None if is_time else _name_of(fact)
@@ -233,6 +237,25 @@ class _Named:
         s_start, s_end = doc.sentence_at(start)
         sentence = text[s_start:s_end]
         return next((n for n in self.names if n in sentence and n != self.customer), None)
+
+
+# A feature named after a preposition ("for the HubSpot sync", "on the patient intake form"), up to the next
+# punctuation, preposition or verb.
+_OBJECT_PHRASE = re.compile(
+    r"\b(?:for|on|of|to|in|with|about) (?P<np>(?:the|our) (?:[A-Za-z][\w/-]*\s){0,3}?[A-Za-z][\w-]*)"
+    r"(?=\s*(?:[,.;:!?()]|$|\s(?:is|are|was|were|on|in|at|by|for|to|with|from|that|which|so|and|but|today|tomorrow"
+    r"|shows?|needs?|should|will|would|could|can|has|have)\b))"
+)
+_NOT_A_FEATURE = frozenset(
+    "estimate estimation estimates number numbers date dates deadline sprint sprints release timeline plan plans team "
+    "teams call meeting review standup week weeks day days month quarter time ticket tickets spec doc docs way end "
+    "rest moment demo board client customer customers users user company side others thing things work".split()
+)
+
+
+def _names_a_feature(phrase: str) -> bool:
+    """Whether a noun phrase ends in a word that can name what is built (not "the sprint", "the estimate")."""
+    return phrase.split()[-1].lower() not in _NOT_A_FEATURE
 
 
 _NOT_A_NOUN = re.compile(
@@ -336,7 +359,14 @@ _NOT_A_THING = re.compile(
     r"also|just|really|more|less|faster|better|quickly|asap|now|soon|back|again|when|where|if|is|are|was|were|be|"
     r"there|here|we|they|you|i|he|she|its|it's|their|our|your|my|the (?:we|they|you|i|min|mins|hour|day)|"
     r"(?:the )?(?:min|mins|minute|minutes|hour|hours|day|days|week|weeks|today|tomorrow|tonight))\b"
-    r"|\d|\b(?:look|looks|looking) (?:done|finished|real|live|ready)\b|\b(?:show|shows)$",
+    r"|\d|\b(?:look|looks|looking) (?:done|finished|real|live|ready)\b|\b(?:show|shows)$"
+    # a capture that starts mid-phrase ("sure the fraud score column", "of plan") or names the work itself
+    # ("the adding one dropdown") or only a generic noun ("a number")
+    r"|^(?:of|sure|about|like|than|as|and|or|but)\b"
+    r"|^(?:the |a |an |this )?(?:adding|making|changing|building|doing|getting|having|moving|putting|showing|using"
+    r"|fixing|updating|creating|removing|swapping|turning)\b"
+    r"|^(?:the |a |an |this |that |one )?(?:number|estimate|figure|quote|way|plan|thing|change|tweak|bit|lot|one"
+    r"|version|ask|request|work|job|task|fix)$|\byes/no\b|\bfrom (?:you|me|us)$",
     re.I,
 )
 

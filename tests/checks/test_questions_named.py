@@ -180,3 +180,25 @@ def test_a_status_a_sprint_or_a_person_talked_to_is_not_asked_about_as_a_custome
     # a customer the PM is about to talk to is still one
     ocado = analyze("What drives the multi-warehouse inventory? I talk to Ocado on Wed.").questions
     assert "Ocado" in " ".join(q.text for q in ocado)
+
+
+@pytest.mark.parametrize(
+    ("draft", "named", "garbled"),
+    [
+        (
+            "I checked the estimation for the language switcher, 10 days. For me this is only adding one dropdown.",
+            "the language switcher",
+            "the adding one dropdown",
+        ),
+        ("need a number for the HubSpot sync today. give me something the VP likes", "the HubSpot sync", "a number"),
+        (
+            "Change of plan on the patient intake form: we now need e-signature too. Need a yes/no from you by 3.",
+            "the patient intake form",
+            "of plan",
+        ),
+    ],
+)
+def test_questions_name_the_feature_not_a_fragment_of_the_sentence(draft: str, named: str, garbled: str) -> None:
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert named in joined
+    assert f" {garbled} " not in joined
