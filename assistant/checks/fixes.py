@@ -1553,10 +1553,12 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         elif repair.action == "delete-words":
             new = re.sub(rf"\b(?:{repair.with_})\b\s*", "", matched, flags=re.I).strip()
             new += matched[len(matched.rstrip()) :]  # a match ending in a space keeps it: "swapping some"
-        elif finding.category == "minimizing-change" and (unsized := _unsized(matched)) and (
+        elif finding.category == "minimizing-change" and (unsized := _unsized(_from_size_word(matched))) and (
             len(unsized.split()) >= 2 or re.fullmatch(r"(?:extension|addition|amendment|adjustment|update)", unsized)
-        ):  # "small scope change" -> "a scope change", "small extension" -> "an extension": what changed stays
-            new = ("an " if unsized[:1] in "aeiou" else "a ") + unsized
+        ):  # "small scope change" -> "a scope change", "small extension" -> "an extension": what changed stays;
+            # a lead-in before the size word stays as written ("Heads up, minor update" -> "Heads up, an update")
+            lead_in = matched[: len(matched) - len(_from_size_word(matched))]
+            new = lead_in + ("an " if unsized[:1] in "aeiou" else "a ") + unsized
         else:
             new = repair.with_
         new = _match_case(matched, new, at_start=not text[:start].strip() or text[:start].rstrip()[-1:] in ".!?:")
@@ -1566,6 +1568,12 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
             start = article.start()
         text = text[:start] + new + text[end:]
     return tidy_sentence(text)
+
+
+def _from_size_word(phrase: str) -> str:
+    """The phrase from its first size word or article on ("Heads up, minor update" -> "minor update")."""
+    m = re.search(rf"(?:\b(?:a|an|one|some|just|only)\s+)*{_SIZE_WORDS.pattern}", phrase, re.I)
+    return phrase[m.start() :] if m else phrase
 
 
 def _unsized(phrase: str) -> str:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.checks.facts import find_dropped_facts
+from assistant.text.document import TITLES
 from assistant.text.sign_off import is_closing
 from assistant.text.slots import SLOT
 
@@ -128,7 +129,20 @@ def _balanced(text: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
+    """Sentences split at end punctuation and line breaks, never after a title ("Dr. Okafor asked…")."""
+    sentences: list[str] = []
+    for line in re.split(r"\n+", text):
+        merged: list[str] = []
+        for piece in re.split(r"(?<=[.?!])\s+", line):
+            if merged and _ENDS_IN_TITLE.search(merged[-1]):
+                merged[-1] += " " + piece
+            else:
+                merged.append(piece)
+        sentences += [s for s in merged if s.strip()]
+    return sentences
+
+
+_ENDS_IN_TITLE = re.compile(rf"(?:^|\s)(?:{TITLES})\.$")
 
 
 _SHORT_REPLY = re.compile(r"\s*(?:yes|no|ok|okay|agreed|done|hi|hey|hello|morning)[.!]?\s*", re.I)

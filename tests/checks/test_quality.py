@@ -30,6 +30,7 @@ def test_edit_debris_is_found(text, kind):
         "Context\n- Who needs it: [needs: who is asking for this, and who will use it?]",
         "See https://example.com/a.b?c=d, e.g. the export. Thanks.",
         "What would fit in three weeks, and what would we leave out?",
+        "Dr. Okafor asked for it at Monday's steering meeting. Ms. Lee agreed.",
     ],
 )
 def test_clean_text_has_no_finding(text):
