@@ -121,11 +121,13 @@ def _in_cosmetic_sentence(doc: Document, flag: ComplexityFlag, has_cosmetic: boo
 
 def _without_trivial_sentences(doc: Document, flags: list[ComplexityFlag]) -> list[ComplexityFlag]:
     """The flags minus those in a sentence the trivial-request classifier reads as a copy, colour or layout
-    change, when it reads the whole request that way too."""
+    change, when it reads the whole request that way too; in such a request the semantic layer's own guesses go
+    as well ("Would be nice if they matched." beside a label fix is no ML feature)."""
     from assistant.checks import semantic
 
     if not semantic.trivial_texts([doc.text])[0]:
         return flags
+    flags = [f for f in flags if f.layer != "semantic"]
     spans = sorted({doc.sentence_at(f.start) for f in flags if f.start is not None})
     trivial = {
         span

@@ -244,3 +244,12 @@ def test_a_remark_beside_a_cosmetic_request_hides_no_complexity_but_a_second_req
     assert find_complexity("can we add more padding on the pricing cards? they feel cramped on laptop screens") == []
     flagged = find_complexity("Rename the 'Bin' item to 'Trash'. Also sync the trash folder with Google Drive.")
     assert "integration" in {f.category for f in flagged}
+
+
+def test_a_request_read_as_trivial_keeps_no_guess_of_the_semantic_layer_about_its_remarks():
+    from assistant.checks.complexity import find_complexity
+
+    title_fix = "Minor: the title says 'Web hooks' while the menu says 'Webhooks'. Would be nice if they matched."
+    assert find_complexity(title_fix) == []
+    amber = "the maintenance banner is bright red but its just info, can it be amber? people are panicking"
+    assert find_complexity(amber) == []
