@@ -60,6 +60,13 @@ def find_complexity(text: str | Document, *, semantic: bool | None = None) -> li
 
 
 _SEMANTIC_MIN_WORDS = 6
+# A sentence that only counts how often something happens (the evidence beside a request, not its work)
+_COUNTS_ONLY = re.compile(
+    r"\b(?:\d+|a couple of|a few|several|many|dozens of|hundreds of) (?:support )?(?:times|tickets|calls|complaints"
+    r"|emails|requests|messages|reports|escalations)\b|\b(?:by mistake|every (?:day|week|month))\b",
+    re.I,
+)
+_ASKS = re.compile(r"\?|\b(?:could|can|would|should|need|needs|want|wants|please|pls|let|allow|add|make)\b", re.I)
 
 
 _NOT_A_PRODUCT = re.compile(r" (?:format|standard|style|spec|schema)\b")
@@ -153,6 +160,8 @@ def _semantic_flags(doc: Document, found: set[str]) -> list[ComplexityFlag]:
             continue
         if len(hit.clause.text.split()) < _SEMANTIC_MIN_WORDS:
             continue  # "Export to Excel." is too little for a classifier to read a hidden cost into
+        if _COUNTS_ONLY.search(hit.clause.text) and not _ASKS.search(hit.clause.text):
+            continue  # "We get a couple of support tickets a week about it." is the evidence, not the work
         found.add(category)
         confidence = round(hit.confidence, 3)
         flags.append(_flag(rules[category], hit.clause.text, hit.clause.start, hit.clause.end, "semantic", confidence))

@@ -253,3 +253,12 @@ def test_a_request_read_as_trivial_keeps_no_guess_of_the_semantic_layer_about_it
     assert find_complexity(title_fix) == []
     amber = "the maintenance banner is bright red but its just info, can it be amber? people are panicking"
     assert find_complexity(amber) == []
+
+
+def test_a_sentence_that_only_counts_how_often_something_happens_hides_no_complexity():
+    from assistant.checks.complexity import find_complexity
+
+    help_text = "Could the help text say 'Enter area in hectares' instead? We get a couple of support tickets a week."
+    assert find_complexity(help_text) == []
+    swapped = "On the change order screen, swap 'Approve' and 'Reject'. Our PMs hit Reject by mistake 3 times."
+    assert find_complexity(swapped) == []
