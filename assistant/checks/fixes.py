@@ -984,6 +984,7 @@ _FOLLOW_UPS: tuple[tuple[str, frozenset[str] | None, frozenset[str], str], ...] 
 # "they won't know the difference") in a sentence with a demo finding: with no fact in it and little else, it goes.
 _COUNTS_ON_NOT_NOTICING = re.compile(
     r"\b(?:nobody|nobodys|nobody's|no one|noone|they|the (?:client|customer|board|audience|investors?|execs?|minister)|"
+    r"the [\w-]+s|"
     r"board|investors|customers|people|he|she)\b[^,.;!?]{0,30}?\b(?:won'?t|wont|will not|not going to|isn'?t going to|"
     r"aren'?t going to|going to|gonna|never|doesn'?t|don'?t|shouldn'?t|needs? to)\b[^,.;!?]{0,20}?\b(?:know|notice|"
     r"check|click|look|tell|dig|see|realise|realize|find out|care)\b",
@@ -1043,18 +1044,40 @@ def without_concealment(sentence: str, findings: list[Finding]) -> str:
     dropped = [
         c
         for c in pieces
-        if (hint := _COUNTS_ON_NOT_NOTICING.search(c.text))
+        if (hint := _COUNTS_ON_NOT_NOTICING.search(c.text) or _ONLY_HAS_TO_LOOK.search(c.text))
         and len(re.findall(r"\w+", c.text[: hint.start()] + c.text[hint.end() :])) <= 4
         and not find_facts(c.text)
     ]
     if not dropped:
-        return sentence
+        return _without_looks_purpose(sentence)
     if len(dropped) == len(pieces):
         return ""
     result = _without_pieces(sentence, pieces, dropped)
     if not all(fact_kept(f, result) for f in find_facts(sentence)) or sentence_problems(result):
         return sentence
     return result
+
+
+# What a fake is for ("so it looks automatic", "— it just has to look smooth"): beside the honesty question
+# it contradicts it, and it says nothing the ask does not.
+_ONLY_HAS_TO_LOOK = re.compile(
+    r"\b(?:it|this|that|they)? ?(?:just |only |really )?(?:has|have|needs?) to (?:look|seem|appear) (?:[\w-]+ )?"
+    r"(?:live|real|smooth|finished|done|working|complete|ready|legit|right|automatic|instant|good|polished)\b",
+    re.I,
+)
+_LOOKS_PURPOSE = re.compile(
+    r",? so (?:that )?(?:it|they|this|everything|the [\w-]+(?: [\w-]+)?) (?:looks?|seems?|appears?) "
+    r"(?:live|real|automatic|finished|done|smooth|working|complete|ready|legit|instant|like it works)\b",
+    re.I,
+)
+
+
+def _without_looks_purpose(sentence: str) -> str:
+    """The sentence minus a 'so it looks live' purpose, when that leaves it clean with every fact."""
+    trimmed = _LOOKS_PURPOSE.sub("", sentence, count=1)
+    if trimmed == sentence or sentence_problems(trimmed):
+        return sentence
+    return trimmed if all(fact_kept(f, trimmed) for f in find_facts(sentence)) else sentence
 
 
 def _without_pieces(sentence: str, pieces: list[_Clause], dropped: list[_Clause]) -> str:
@@ -1280,7 +1303,9 @@ def _repair_clauses(
     pieces = clauses(sentence)
     address = ""
     if len(pieces) > 1 and _ADDRESS.fullmatch(pieces[0].text.strip()):
-        address, pieces = pieces[0].text.strip() + ", ", pieces[1:]
+        # "Andrius: yesterday …" in notes names the speaker, not someone addressed: the colon stays
+        separator = ": " if sentence[pieces[0].end : pieces[0].end + 1] == ":" else ", "
+        address, pieces = pieces[0].text.strip() + separator, pieces[1:]
     flagged = [i for i, c in enumerate(pieces) if any(c.start < f.end and f.start < c.end for f in sentence_level)]
     if not flagged:  # the finding sat in the address only
         return None

@@ -217,3 +217,9 @@ def test_a_template_never_names_the_same_thing_twice():
     text = "Hey Oksana, can you add the pallet count to the shipping label? Its basically one more field on the PDF."
     repaired, _ = repair_text(text, find_trust_phrases(text))
     assert "the more field as" not in repaired
+
+
+def test_a_speaker_label_in_notes_stays_a_speaker_label():
+    text = "- Femi: Bolt shipped the same thing in 2 weeks, we should be able to match that."
+    repaired, _ = repair_text(text, find_trust_phrases(text))
+    assert repaired.startswith("- Femi: ")
