@@ -208,10 +208,14 @@ class _Named:
         if not text.strip():
             return
         doc = Document(text)
+        deadline_date = False
         for start, end in doc.sentences:
             parts = capture(text[start:end])
             self.thing = self.thing or _short(parts.get("thing"))
-            self.date = self.date or parts.get("date")
+            sets_deadline = bool(_DEADLINE_CUE.search(text[start:end]))
+            if parts.get("date") and (self.date is None or (sets_deadline and not deadline_date)):
+                deadline_date = sets_deadline
+                self.date = parts["date"]  # the first date, or the first a deadline is set by ("Deadline … is 15 Jan")
         if self.thing is None:  # "the estimation for the language switcher": the feature the draft is about
             self.thing = next(
                 (np for m in _OBJECT_PHRASE.finditer(text) if (np := _short(m["np"])) and _names_a_feature(np)), None
@@ -258,6 +262,9 @@ def _names_a_feature(phrase: str) -> bool:
     return phrase.split()[-1].lower() not in _NOT_A_FEATURE
 
 
+_DEADLINE_CUE = re.compile(
+    r"\b(?:deadline|due|by|before|until|no later than|launch(?:es)?|go-?live|ships?|release|cutover)\b", re.I
+)
 _NOT_A_NOUN = re.compile(
     r"[a-z]+(?:ed|ing|ly)|live|bulk|instant|real-?time|sync|async|secure|private|public|mobile|offline|online|"
     r"faster|slow|fast|automatic|auto|all|every|any|\d[\d,.]*\s*[kmb]?",
@@ -283,7 +290,21 @@ def _is_person(text: str, name: str) -> bool:
         return False
     after = text[at + len(name) :]
     addressed = not text[:at].strip() and _VOCATIVE_AFTER.match(after)  # "Priya, …" / "Kenji — …" opening the text
-    return bool(_PERSON_BEFORE.search(text[:at]) or addressed or _PERSON_AFTER.match(after))
+    if _PERSON_BEFORE.search(text[:at]) or addressed or _PERSON_AFTER.match(after):
+        return True
+    # named among a meeting's attendees, or given an action item anywhere ("Ravi to add logging")
+    attendees = _ATTENDEES.search(text)
+    return bool(attendees and re.search(rf"\b{re.escape(name)}\b", attendees.group(0))) or bool(
+        re.search(rf"\b{re.escape(name)} to (?:{_ACTION_VERBS})\b", text)
+    )
+
+
+_ATTENDEES = re.compile(r"^\W*(?:attendees|present|participants|people|who|invited|cc)\s*:[^\n]*", re.I | re.M)
+_ACTION_VERBS = (
+    "add|check|look|send|ask|write|update|review|fix|investigate|follow|report|share|draft|confirm|build|own|pair|"
+    "sync|talk|chase|prepare|test|set|book|schedule|call|email|reach|find|dig|spike|scope|estimate|draw|mock|get|"
+    "come|circle|loop|take"
+)
 
 
 _SYSTEM_AFTER = re.compile(

@@ -202,3 +202,15 @@ def test_questions_name_the_feature_not_a_fragment_of_the_sentence(draft: str, n
     joined = " ".join(q.text for q in analyze(draft).questions)
     assert named in joined
     assert f" {garbled} " not in joined
+
+
+def test_a_trade_off_question_names_the_deadline_not_the_first_date_mentioned() -> None:
+    draft = "Why: Trading Standards letter 2 Oct. Ask for eng: compare the two age checks. Deadline is 15 Jan."
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert "2 Oct" not in joined
+
+
+def test_a_meeting_attendee_or_action_owner_is_not_asked_about_as_a_system() -> None:
+    draft = "Sync, 14 May\nAttendees: Olivia (PM), Ravi, Gosia\n- Epic HL7 feed drops updates.\n- Ravi to add logs."
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert "Ravi" not in joined
