@@ -211,6 +211,9 @@ def test_a_trade_off_question_names_the_deadline_not_the_first_date_mentioned() 
 
 
 def test_a_meeting_attendee_or_action_owner_is_not_asked_about_as_a_system() -> None:
-    draft = "Sync, 14 May\nAttendees: Olivia (PM), Ravi, Gosia\n- Epic HL7 feed drops updates.\n- Ravi to add logs."
+    draft = (
+        "Integration sync – Tue 14 May\nAttendees: Olivia (PM), Ravi, Gosia (Integrations team)\n"
+        "- HL7 feed drops ~2% of shift updates.\n- Ravi to add logging, report back Thu."
+    )
     joined = " ".join(q.text for q in analyze(draft).questions)
     assert "Ravi" not in joined
