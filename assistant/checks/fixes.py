@@ -305,7 +305,8 @@ _PARTICIPLES = {"test": "tested", "check": "checked", "read": "read", "review": 
 _NOT_DONE = rf"\b{_AGENT} (?:didn't|didnt|did not|never|failed to) (?P<verb>{'|'.join(_PARTICIPLES)}) {_ACTED_ON}"
 _DID_ANYONE_TEST = (  # "Did anyone actually test 1.4.2 before pushing it?"
     r"^(?P<lead>\W*(?:(?:honestly|seriously|so|and|but|ok|okay|um|uh)\W+)?)(?:did|has|have) "
-    rf"(?:anyone|anybody|{_AGENT})(?: on (?:the |your |our )?[\w-]+ team)? (?:actually |even |really |ever )?"
+    rf"(?:anyone|anybody|{_AGENT})(?: on (?:the |your |our )?[\w-]+ team| on (?:your|the [\w-]+|their) side)?"
+    r" (?:actually |even |really |ever )?"
     rf"(?P<verb>test|check|review|try) {_ACTED_ON}"
 )
 _NOT_SURE_HOW = r"(?:(?:(?:i'm|i am)(?: \w+ly)? )?not sure|no idea|i don't know|i dont know|wondering) how "
@@ -326,6 +327,8 @@ _BLAMELESS = tuple(
         (rf"\b{_AGENT} underestimated {_ACTED_ON}", "{obj} turned out bigger than we estimated"),
         (rf"\b{_AGENT} ignored {_ACTED_ON}", "{obj} {was}n't acted on"),
         (rf"\b{_AGENT} (?:shipped|pushed|released|deployed|merged) {_ACTED_ON}(?= without\b)", "{obj} went out"),
+        (rf"\b{_AGENT} (?P<aux>has|have|had) (?:shipped|pushed|released|deployed|merged) {_ACTED_ON}(?= without\b)",
+         "{obj} {aux} gone out"),
         (rf"\b{_AGENT} (?:signed off|approved it|approved this)(?= without\b)", "it was signed off"),
         (rf"\b(?P<by>by|of|to|was|is) {_AGENT} (?=\w+ing\b)", "{by} "),
         (_DID_ANYONE_TEST, "{lead}I'd like to understand how {obj} {was} {verb}"),
