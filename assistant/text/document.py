@@ -31,6 +31,16 @@ _QUOTED = re.compile(
     r"\"[^\"\n]{1,400}\"|“[^”\n]{1,400}”|`[^`\n]+`|‘[^’\n]{1,200}’"
     r"|(?<![\w'])'(?=[^\s'])[^\n]{1,200}?(?<=[^\s])'(?![\w'])"
 )
+# A quote right after a speaker's label in notes ("- Alex: 'I don't want to hear about dependencies again.'") is
+# what was said in the meeting, reported: it is read like the rest of the notes, not skipped as a quotation.
+_SPEAKER_BEFORE = re.compile(
+    r"(?:^|\n|[.!?][ \t]+)[ \t]*(?:[-*•][ \t]*)?(?:(?!(?:PSA|Retro|Notes?|FAQ|Re|Question|Q|A|Quote|Examples?|Bad"
+    r"|Good|Avoid|Instead|Before|After|Old|New|Wording|Phrases?|Rules?|Tips?|Reminder|Lessons?|Learnings?|Don'?t|Do"
+    r"|Never|Stop|Agreed|Decisions?|Actions?|Update|Context|Feedback|Comments?|Problem|Background|Summary|Subject"
+    r"|Title|Why|What|Status|Today|Yesterday|Blockers?|Goal|Scope|Risks?|Ask|Request)\b)"
+    r"[A-Z][\w.'&-]*(?:[ \t][A-Z][\w.'&-]*){0,3}(?:[ \t]\([^)\n]{1,20}\))?"
+    r"|PM|CEO|CTO|CFO|COO|VP|(?:the )?PM|Head of [A-Z]?\w+(?: \w+)?|Manager)[ \t]*:[ \t]*$"
+)
 _FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
 _IGNORE = re.compile(r"<!--\s*assistant-ignore\b([^>]*?)-->", re.I)
@@ -84,7 +94,11 @@ class Document:
         """Regions never flagged: quoted text, code spans and fences, > block quotes, ignore comments."""
         regions: list[tuple[int, int]] = []
         for pattern in (_FENCE, _BLOCKQUOTE, _QUOTED, _IGNORE):
-            regions.extend(m.span() for m in pattern.finditer(self.text))
+            regions.extend(
+                m.span()
+                for m in pattern.finditer(self.text)
+                if pattern is not _QUOTED or not _SPEAKER_BEFORE.search(self.text, 0, m.start())
+            )
         return _merge(regions)
 
     def is_skipped(self, start: int, end: int) -> bool:

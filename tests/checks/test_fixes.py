@@ -223,3 +223,10 @@ def test_a_speaker_label_in_notes_stays_a_speaker_label():
     text = "- Femi: Bolt shipped the same thing in 2 weeks, we should be able to match that."
     repaired, _ = repair_text(text, find_trust_phrases(text))
     assert repaired.startswith("- Femi: ")
+
+
+def test_words_quoted_after_a_speakers_label_in_notes_are_heard_but_a_quote_criticised_is_not() -> None:
+    notes = "Decisions\n- Go-live 1 June stays. Alex: 'I don't want to hear about dependencies again.'"
+    assert "deadline-rigidity" in {f.category for f in find_trust_phrases(notes)}
+    retro = "Retro: \"it's basically a button\" tickets took 3x longer on average. PMs will stop using that."
+    assert find_trust_phrases(retro) == []

@@ -183,7 +183,7 @@ def test_an_email_subject_line_is_kept_as_a_heading_not_rewritten_into_a_sentenc
 
 def test_a_template_after_the_name_it_addresses_does_not_open_with_a_capital_that_reads_as_a_name():
     text = rewrite("Aa: EXPECTED tO bE lOW.iTS A 0").text
-    assert "Aa, my guess is" in text and "My" not in text
+    assert "Aa: my guess is" in text and "My" not in text  # the PM's colon after the name stays
 
 
 def test_a_repair_opening_a_list_item_at_the_start_of_the_text_is_not_read_as_a_new_name():
