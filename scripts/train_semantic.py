@@ -330,7 +330,12 @@ def main() -> int:
         help="also train on this trust_*.yaml or complexity_*.yaml file (only a set that was already scored)",
     )
     parser.add_argument("--trust-target", type=float, default=0.90)
-    parser.add_argument("--complexity-target", type=float, default=0.9)
+    parser.add_argument(
+        "--complexity-target",
+        type=float,
+        default=0.80,
+        help="held-out precision per complexity category (flags are hypotheses with a question: recall matters more)",
+    )
     parser.add_argument(
         "--trivial-target",
         type=float,
