@@ -359,7 +359,8 @@ def _flag_question(flag: ComplexityFlag, named: _Named, text: str) -> str:
         parts["name"] = name
     elif name:
         parts["trigger"], parts["name"] = flag.trigger, name
-    bare_noun = re.fullmatch(r"[a-z][a-z-]+", parts["trigger"]) is not None  # "dashboard" reads as "the dashboard"
+    # "dashboard" reads as "the dashboard", and "API" as "the API" (not "Okta")
+    bare_noun = re.fullmatch(r"[a-z][a-z-]+|API|APIs|SDK|CLI|CSV|PDF|SSO|SMS", parts["trigger"]) is not None
     for template in _templates()["flags"].get(flag.category, ()):
         wants_article = bare_noun and not re.search(r"\b(?:the|a|an|your|our|this|that)\s+\{trigger\}", template)
         filled = fill(template, {**parts, "trigger": "the " + parts["trigger"]} if wants_article else parts)
@@ -383,7 +384,11 @@ _NOT_A_THING = re.compile(
     r"|\d|\b(?:look|looks|looking) (?:done|finished|real|live|ready)\b|\b(?:show|shows)$"
     # a capture that starts mid-phrase ("sure the fraud score column", "of plan") or names the work itself
     # ("the adding one dropdown") or only a generic noun ("a number")
-    r"|^(?:of|sure|about|like|than|as|and|or|but)\b"
+    r"|^(?:of|sure|about|like|than|as|and|or|but|unless|if|when|because|while|until|whether)\b"
+    r"|^(?:the|a|an|this|that|our|their)$"
+    r"|\b(?:please|thanks|thx|this week|next week|today|tomorrow|tonight|asap)\b"
+    r"|^(?:the |a |an )?(?:room|right|left|another|other|rest|same|fix|issue|problem|way|place|case|point)"
+    r"(?: (?:on|in|at|of|for)\b.*)?$"
     r"|^(?:the |a |an |this )?(?:adding|making|changing|building|doing|getting|having|moving|putting|showing|using"
     r"|fixing|updating|creating|removing|swapping|turning)\b"
     r"|^(?:the |a |an |this |that |one )?(?:number|estimate|figure|quote|way|plan|thing|change|tweak|bit|lot|one"

@@ -217,3 +217,18 @@ def test_a_meeting_attendee_or_action_owner_is_not_asked_about_as_a_system() -> 
     )
     joined = " ".join(q.text for q in analyze(draft).questions)
     assert "Ravi" not in joined
+
+
+@pytest.mark.parametrize(
+    ("draft", "garbled"),
+    [
+        ("fyi the add-in out today is a minor version bump. nothing to do unless you own the listing", "unless you"),
+        ("for the demo tmrw pls hide the approval step, skip it on staging. their CEO will be in the room", "the room"),
+        ("can the scorecard read from a fixed json for the QBR? i just need it to look right on screen", "the right"),
+        ("Bumping again, no reply from the maintainers. We need a release with the fix this week please.", "please"),
+        ("can you add the tooth number overlay to the bitewing export? It's only a label on the image", "of the are"),
+    ],
+)
+def test_no_question_names_a_clause_a_time_or_a_bare_article_as_the_thing(draft: str, garbled: str) -> None:
+    joined = " ".join(q.text for q in analyze(draft).questions)
+    assert garbled not in joined
