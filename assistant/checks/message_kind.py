@@ -19,7 +19,10 @@ _BUILD = re.compile(
 _REPORT = re.compile(
     r"\b(?:outage|incident|sev ?[0-3]|postmortem|post-mortem|is down|went down|broken|broke|crash(?:es|ed|ing)?|"
     r"bug|regression|error|errors|failing|fails|timing out|times out|wrong for|been wrong|are wrong|is wrong|"
-    r"duplicate charges|charged twice|data exposure|exposed|breach|leak(?:ed)?|vulnerab\w+|security (?:issue|hole))\b",
+    r"duplicate charges|charged twice|data exposure|exposed|breach|leak(?:ed)?|vulnerab\w+|security (?:issue|hole)|"
+    r"renders? (?:blank|empty|nothing)|(?:a )?white (?:box|screen)|same (?:problem|issue|bug) here|needs fixing|"
+    r"(?:has been|have been|is|are|keeps?) (?:showing|returning|sending|displaying) (?:the )?(?:wrong|old|stale|"
+    r"last (?:year|month|week)'?s?))\b",
     re.I,
 )
 _STATUS = re.compile(
@@ -84,9 +87,17 @@ _MEETING_HEADING = re.compile(
 )
 
 
+# A standup entry under its writer's name ("Katrin:\n- waiting since 2 days for …", "Dev: chasing backend …").
+_SPEAKER_STANDUP = re.compile(
+    r"\A\s*(?-i:[A-Z][a-z]+|PM|Dev|Eng|QA)\s*:\s*(?:\n\s*[-*•]|[^\n]*\b(?:chasing|waiting (?:on|for|since)|blocked"
+    r"|no blockers|blockers?:|preparing|working on|nothing else|wip)\b)",
+    re.I,
+)
+
+
 def reads_as_notes(text: str) -> bool:
     """Whether the draft is standup or meeting notes: a record of what happened, not a request for work."""
-    if _NOTES_HEADING.search(text) or _MEETING_HEADING.search(text):
+    if _NOTES_HEADING.search(text) or _MEETING_HEADING.search(text) or _SPEAKER_STANDUP.match(text):
         return True
     labels = _STANDUP_LABEL.findall(text)
     if not labels:
@@ -97,7 +108,7 @@ def reads_as_notes(text: str) -> bool:
 # The writer owning the work they mention ("the typo is mine, I'll push the fix"): an FYI, not a request.
 _OWN_WORK_FYI = re.compile(
     r"\b(?:(?:is|was) (?:all )?mine\b|my (?:bad|mistake|fault)"
-    r"|(?:that|it|this|this one|that one)'?s on me|i underestimated"
+    r"|(?:that|it|this|this one|that one)'?s on me|(?:are|is|were|was) on me\b|i underestimated"
     r"|i'?ll (?:push|ship|deploy|merge) (?:the |a |my )?(?:fix|patch|change))",
     re.I,
 )

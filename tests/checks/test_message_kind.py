@@ -133,3 +133,18 @@ def test_standup_and_meeting_notes_are_announcements_so_they_get_no_context_bloc
 )
 def test_a_request_that_mentions_today_or_a_scope_or_review_heading_is_still_a_request(draft: str) -> None:
     assert message_kind(draft) == "request"
+
+
+@pytest.mark.parametrize(
+    ("draft", "kind"),
+    [
+        ("Katrin:\n- waiting since 2 days for the PACS fix, pls give me an update\n- no blockers", "announcement"),
+        ("Dev: chasing backend on the risk score API for the 3rd day, need it today. nothing else", "announcement"),
+        ("hey marco - the acceptance criteria for BH-412 are on me and they're late, sorry.", "announcement"),
+        ("Seat widget renders blank on iOS Safari 17.2. Two partners report the embed shows a white box.", "report"),
+        ("Same problem here on v5.1.0 with MedicationRequest bundles. We need a release with the fix.", "report"),
+        ("The renewal page has been showing last year's prices since Monday and we've had 14 complaints.", "report"),
+    ],
+)
+def test_a_standup_entry_an_apology_and_a_bug_report_are_not_requests_for_new_work(draft: str, kind: str) -> None:
+    assert message_kind(draft) == kind
