@@ -168,6 +168,11 @@ _WHEN = re.compile(
     r"|(?:the )?\d{1,2}(?:st|nd|rd|th))\b",
     re.I,
 )
+_WORK_ON_A_DAY = re.compile(
+    r"\bwork(?:s|ing|ed)?\b(?: \w+){0,3} (?:on |this |next |the |over the )?"
+    r"(?:saturdays?|sundays?|weekends?|evenings?|nights?)\b",
+    re.I,
+)
 _VERBS = (
     r"add|build|ship|make|support|get|fix|change|update|remove|move|swap|turn|put|integrate|migrate|expose|reuse|"
     r"copy|show|enable|allow|include|hook|wire|create|set up|finish|deliver|launch|implement|connect|sync|export|"
@@ -545,6 +550,9 @@ def capture(clause: str) -> dict[str, str]:
     if event and event.group("who").split()[0] not in _OPENERS:  # the event in the PM's words: "the NHS trust pitch"
         parts["event"] = event.group("event") if event.group("article") else "the " + event.group("event")
     m = _WHEN.search(clause)
+    before_date = clause[max(0, m.start() - 30) : m.end()] if m else ""
+    if m and (work := _WORK_ON_A_DAY.search(before_date)) and work.end() == len(before_date):
+        m = None  # "you work also on Saturday" names when people are asked to work, not the date that matters
     if m:
         date = m.group("date")
         if re.match(r"\d", date) and re.search(rf"\bthe {re.escape(date)}", m.group(0), re.I):
@@ -1568,8 +1576,13 @@ def _apply_phrase_edits(text: str, findings: list[Finding]) -> str:
         if at_start and not label:
             label = re.match(r"\s*,\s+(?!(?:but|and|so|or|though|because)\b)", text[end:])
         whole = at_start and not text[end:].strip(" .!?…")  # "small tweak." is all the sentence says
+        # a trailing aside ("We're also throwing in the Spanish templates, tiny thing.") goes with its comma
+        aside = not at_start and re.search(r",\s*$", text[:start]) and not text[end:].strip(" .!?…")
         labels_a_fact = bool(find_facts(matched))  # "One small addition to the Q2 scope:" names what it adds to
-        if repair.action == "delete" or (
+        if aside and repair.action in ("replace-phrase", "delete") and not labels_a_fact:
+            start = len(text[:start].rstrip().rstrip(",").rstrip())
+            new = ""
+        elif repair.action == "delete" or (
             repair.action == "replace-phrase" and ((opens and label and not labels_a_fact) or whole)
         ):
             # a label that opens the sentence or an aside ("Minor tweak: X", "Tiny tweak, reuse the field",

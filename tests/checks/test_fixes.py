@@ -230,3 +230,8 @@ def test_words_quoted_after_a_speakers_label_in_notes_are_heard_but_a_quote_crit
     assert "deadline-rigidity" in {f.category for f in find_trust_phrases(notes)}
     retro = "Retro: \"it's basically a button\" tickets took 3x longer on average. PMs will stop using that."
     assert find_trust_phrases(retro) == []
+
+
+def test_a_request_to_work_on_a_saturday_never_becomes_saturday_is_the_date_that_matters():
+    assert "date" not in capture("If needed you work also on Saturday, I will order pizza.")
+    assert capture("If we need to work the weekend to hit friday then thats what we do")["date"] == "Friday"
