@@ -33,14 +33,25 @@ _QUOTED = re.compile(
 )
 # A quote right after a speaker's label in notes ("- Alex: 'I don't want to hear about dependencies again.'") is
 # what was said in the meeting, reported: it is read like the rest of the notes, not skipped as a quotation.
-_SPEAKER_BEFORE = re.compile(
-    r"(?:^|\n|[.!?][ \t]+)[ \t]*(?:[-*•][ \t]*)?(?:(?!(?:PSA|Retro|Notes?|FAQ|Re|Question|Q|A|Quote|Examples?|Bad"
+_SPEAKER_LABEL = (
+    r"[ \t]*(?:[-*•][ \t]*)?(?:(?!(?:PSA|Retro|Notes?|FAQ|Re|Question|Q|A|Quote|Examples?|Bad"
     r"|Good|Avoid|Instead|Before|After|Old|New|Wording|Phrases?|Rules?|Tips?|Reminder|Lessons?|Learnings?|Don'?t|Do"
     r"|Never|Stop|Agreed|Decisions?|Actions?|Update|Context|Feedback|Comments?|Problem|Background|Summary|Subject"
     r"|Title|Why|What|Status|Today|Yesterday|Blockers?|Goal|Scope|Risks?|Ask|Request)\b)"
     r"[A-Z][\w.'&-]*(?:[ \t][A-Z][\w.'&-]*){0,3}(?:[ \t]\([^)\n]{1,20}\))?"
     r"|PM|CEO|CTO|CFO|COO|VP|(?:the )?PM|Head of [A-Z]?\w+(?: \w+)?|Manager)[ \t]*:[ \t]*$"
 )
+_SPEAKER_AT_LINE_START = re.compile(rf"(?:^|[.!?][ \t]+){_SPEAKER_LABEL}")
+_SPEAKER_MID_LINE = re.compile(rf"[.!?][ \t]+{_SPEAKER_LABEL}")
+_SPEAKER_WINDOW = 200  # characters before a quote searched for its speaker's label
+
+
+def _after_speaker_label(text: str, quote_start: int) -> bool:
+    """Whether the quote at `quote_start` follows a speaker's label on its line (a bounded look back)."""
+    line_start = text.rfind("\n", 0, quote_start) + 1
+    window_start = max(line_start, quote_start - _SPEAKER_WINDOW)
+    pattern = _SPEAKER_AT_LINE_START if window_start == line_start else _SPEAKER_MID_LINE
+    return pattern.search(text[window_start:quote_start]) is not None  # a slice: "^" is its line's start
 _FENCE = re.compile(r"^(```|~~~).*?(?:^\1[^\n]*$|\Z)", re.M | re.S)
 _BLOCKQUOTE = re.compile(r"^[ \t]*>.*$", re.M)
 _IGNORE = re.compile(r"<!--\s*assistant-ignore\b([^>]*?)-->", re.I)
@@ -97,7 +108,7 @@ class Document:
             regions.extend(
                 m.span()
                 for m in pattern.finditer(self.text)
-                if pattern is not _QUOTED or not _SPEAKER_BEFORE.search(self.text, 0, m.start())
+                if pattern is not _QUOTED or not _after_speaker_label(self.text, m.start())
             )
         return _merge(regions)
 
