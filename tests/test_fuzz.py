@@ -194,6 +194,7 @@ FOUND = (
     "A0  A.\u03a30",  # the check itself: 'A.Σ0'.lower() has a final sigma, 'Σ0'.lower() does not
     "[A:0D",  # the check itself: the draft's unclosed '[' glued to the templates blanked its own '0D'
     "Aa: EXPECTED tO bE lOW.iTS A 0",  # 'Aa, My guess is …': a template's capital after an address read as a name
+    "0 DAY iNSTEAD oF 1",  # 'The estimate is 1 DAY': the draft's unit given to a bare number made a new estimate
 )
 
 

@@ -393,17 +393,10 @@ _COUNT = (
     r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|a couple of|a few)"
     r"(?:[ -]?(?:days?|weeks?|wks?|sprints?|points?|pts|hours?|hrs?|months?|d|w|h)\b)?"
 )
-_BARE_COUNT = re.compile(r"\d+(?:\.\d+)?")
-_COUNT_UNIT = re.compile(r"[ -]?(?:days?|weeks?|wks?|sprints?|points?|pts|hours?|hrs?|months?)$", re.I)
 _FROM_TO = re.compile(  # "get the refund flow down from 3 weeks to 1"
     rf"\bdown from (?P<estimate>{_COUNT}) to (?P<target>{_COUNT})",
     re.I,
 )
-
-
-def _unit_for(count: str, unit: str) -> str:
-    """The unit of the other number, singular after a 1 ("1 week", not "1 weeks")."""
-    return re.sub(r"s$", "", unit) if count == "1" else unit
 
 
 _TARGET_INSTEAD = re.compile(
@@ -470,13 +463,8 @@ def estimate_numbers(clause: str) -> dict[str, str]:
     """The engineers' number (`estimate`) and the PM's counter-offer (`target`) an estimate haggle names."""
     parts: dict[str, str] = {}
     m = _TARGET_INSTEAD.search(clause) or _FROM_TO.search(clause)
-    if m:  # "2 days not 5": the unit said once is both numbers' ("the estimate is 5 days")
-        target, estimate = m.group("target"), m.group("estimate")
-        if _BARE_COUNT.fullmatch(estimate) and (unit := _COUNT_UNIT.search(target)):
-            estimate += _unit_for(estimate, unit.group(0))
-        elif _BARE_COUNT.fullmatch(target) and (unit := _COUNT_UNIT.search(estimate)):
-            target += _unit_for(target, unit.group(0))
-        return {"target": target, "estimate": estimate}
+    if m:  # "2 days not 5": each number as the PM wrote it; "5 days" would be a size nobody wrote (the guard flags it)
+        return {"target": m.group("target"), "estimate": m.group("estimate")}
     for pattern in _ESTIMATE_GIVEN:
         m = pattern.search(clause)
         if m:
